@@ -1,0 +1,46 @@
+"""`projector-export`: one command per source of vectors, plus `validate`.
+
+Each subcommand lives in its own module of this package and exposes
+`register(subparsers)`; modules without it (helpers) are skipped.
+"""
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+import warnings
+
+def main(argv=None):
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ start-up chatter out
+    parser = argparse.ArgumentParser(
+        prog="projector-export",
+        description="Write embeddings that TensorBoard's Embedding Projector and "
+        "projector.tensorflow.org load correctly, and check logdirs the way they read them.",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "register"):
+            module.register(subparsers)
+    args = parser.parse_args(argv)
+    return run(args.handler, args)
+
+
+def run(handler, args):
+    """Calls `handler(args)`; user errors become one `error:` line and exit status 2."""
+    from exporter.errors import ExportError
+
+    warnings.showwarning = lambda message, category, *rest: print(f"warning: {message}", file=sys.stderr)
+    try:
+        return handler(args) or 0
+    except ExportError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: earlier exports are intact", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Options shared by every subcommand that writes an export."""
+
+import argparse
+
+
+def add_destination_args(parser, default_name="embedding"):
+    parser.add_argument("--logdir", default="logdir", help="TensorBoard log directory (default: %(default)s)")
+    parser.add_argument("--run", default="default", help="run folder inside the logdir (default: %(default)s)")
+    parser.add_argument("--name", default=default_name, help="tensor name, also its folder (default: %(default)s)")
+
+
+def add_export_options(parser):
+    group = parser.add_argument_group("export options")
+    group.add_argument("--normalize", action="store_true", help="scale vectors to unit length (t-SNE/UMAP assume it)")
+    group.add_argument("--max-points", type=_positive_int, metavar="N",
+                       help="sample down to N points (TensorBoard shows at most 100,000)")
+    group.add_argument("--stratify", metavar="COLUMN", help="with --max-points: keep each value's share of COLUMN")
+    group.add_argument("--seed", type=int, default=0, help="sampling seed (default: %(default)s)")
+    group.add_argument("--drop-nonfinite", action="store_true",
+                       help="drop rows with NaN/Inf (and their metadata) instead of failing")
+    group.add_argument("--no-standalone", dest="standalone_config", action="store_false",
+                       help="skip vectors.bytes and projector_config.json (standalone projector)")
+    group.add_argument("--base-url", default="", help="URL the run folder is served at, for the standalone config")
+    group.add_argument("--no-tsv", dest="write_tsv", action="store_false", help="skip vectors.tsv")
+    group.add_argument("--no-pca-bookmark", dest="pca_bookmark", action="store_false",
+                       help="skip the bookmark with a PCA layout of all points")
+
+
+def export_options(args):
+    """The keyword arguments of `exporter.export_table` that `add_export_options` collected."""
+    keys = ("normalize", "max_points", "stratify", "seed", "standalone_config", "base_url", "write_tsv", "pca_bookmark")
+    return {key: getattr(args, key) for key in keys}
+
+
+def report(result):
+    """Prints what an export wrote, the way every subcommand does."""
+    n, d = result.shape
+    dropped = f" ({result.dropped_rows} non-finite rows dropped)" if result.dropped_rows else ""
+    print(f"exported {result.name}: {n} x {d}{dropped} -> {result.run_dir}")
+
+
+def _positive_int(text):
+    value = int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError("must be at least 2")
+    return value

@@ -1,0 +1,177 @@
+"""One in-memory table: N vectors and their metadata rows, checked to be loadable.
+
+Every source produces an `EmbeddingTable`; every writer consumes one. The checks
+here are the projector's rules (see README, "What the projector accepts") applied
+before anything touches the disk.
+"""
+
+import dataclasses
+import math
+
+import numpy as np
+import pandas as pd
+
+from exporter.errors import ExportError
+
+#: Rows TensorBoard's projector fetches at most (`LIMIT_NUM_POINTS` in its frontend).
+TENSORBOARD_MAX_POINTS = 100_000
+#: Below this many dimensions the projector does not sphereize by default.
+SPHEREIZE_MIN_DIM = 50
+#: The column name used when metadata is a plain sequence of labels.
+LABEL_COLUMN = "label"
+
+
+@dataclasses.dataclass(frozen=True)
+class EmbeddingTable:
+    """N points: a float32 (N, D) matrix and an N-row DataFrame of string-able columns.
+
+    Example:
+    >>> table = EmbeddingTable.build([[1, 0], [0, 1], [1, 1]], ["cat", "dog", "cow"])
+    >>> table.vectors.shape, list(table.metadata.columns)
+    ((3, 2), ['label'])
+    """
+
+    vectors: np.ndarray
+    metadata: pd.DataFrame | None = None
+
+    @classmethod
+    def build(cls, vectors, metadata=None, *, drop_nonfinite=False):
+        """Checks and converts user input; raises `ExportError` with the fix.
+
+        Args:
+          vectors: (N, D) array-like: NumPy, a TF tensor, nested lists.
+          metadata: None; a sequence of N labels (one column, no header); or a
+            DataFrame / dict of N-long columns (several columns, with header).
+          drop_nonfinite: drop rows holding NaN/Inf (and their metadata) instead
+            of refusing them.
+        """
+        matrix = _as_matrix(vectors)
+        frame = _as_frame(metadata)
+        if frame is not None and len(frame) != len(matrix):
+            raise ExportError(
+                f"metadata has {len(frame)} rows but there are {len(matrix)} vectors: "
+                "give exactly one metadata row per vector, in the same order"
+            )
+        bad = ~np.isfinite(matrix).all(axis=1)
+        if bad.any():
+            rows = np.flatnonzero(bad)
+            if not drop_nonfinite:
+                shown = ", ".join(str(r) for r in rows[:5]) + (", ..." if len(rows) > 5 else "")
+                raise ExportError(
+                    f"{len(rows)} vector rows hold NaN or Inf (rows {shown}); the projector "
+                    "would draw nothing: fix them, or pass drop_nonfinite=True / --drop-nonfinite"
+                )
+            matrix, frame = matrix[~bad], None if frame is None else frame[~bad]
+        table = cls(np.ascontiguousarray(matrix), None if frame is None else frame.reset_index(drop=True))
+        table.check_shape()
+        return table
+
+    def check_shape(self):
+        n, d = self.vectors.shape
+        if n < 2 or d < 2:
+            raise ExportError(
+                f"the projector needs at least 2 points of at least 2 dimensions, got {n} x {d}"
+            )
+
+    @property
+    def num_points(self):
+        return self.vectors.shape[0]
+
+    @property
+    def dim(self):
+        return self.vectors.shape[1]
+
+    def take(self, rows):
+        """The sub-table of `rows` (indices or boolean mask), metadata kept aligned."""
+        meta = None if self.metadata is None else self.metadata.iloc[rows].reset_index(drop=True)
+        return EmbeddingTable(np.ascontiguousarray(self.vectors[rows]), meta)
+
+    def normalized(self):
+        """Rows scaled to unit L2 length (zero rows stay zero)."""
+        norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)
+        return EmbeddingTable(self.vectors / np.where(norms > 0, norms, 1).astype(np.float32), self.metadata)
+
+    def sample(self, size, *, stratify=None, seed=0):
+        """At most `size` rows drawn without replacement, in original order.
+
+        With `stratify` (a metadata column name), every value of that column keeps
+        its share of the rows (at least one row each while `size` allows).
+        """
+        if size >= self.num_points:
+            return self
+        rng = np.random.default_rng(seed)
+        if stratify is None:
+            return self.take(np.sort(rng.choice(self.num_points, size, replace=False)))
+        if self.metadata is None or stratify not in self.metadata.columns:
+            columns = [] if self.metadata is None else list(self.metadata.columns)
+            raise ExportError(f"cannot stratify by {stratify!r}: metadata columns are {columns}")
+        groups = self.metadata.groupby(stratify, sort=True, dropna=False).indices
+        quotas = _proportional_quotas({key: len(rows) for key, rows in groups.items()}, size)
+        picked = [rng.choice(groups[key], quotas[key], replace=False) for key in groups]
+        return self.take(np.sort(np.concatenate(picked)))
+
+
+def _as_matrix(vectors):
+    if hasattr(vectors, "numpy"):  # tf.Tensor / tf.Variable / keras tensors
+        vectors = vectors.numpy()
+    try:
+        matrix = np.asarray(vectors, dtype=np.float32)
+    except ValueError:
+        lengths = sorted({len(row) for row in vectors})
+        raise ExportError(
+            f"vector rows have different lengths ({', '.join(map(str, lengths[:5]))}): "
+            "every point needs the same number of dimensions"
+        ) from None
+    if matrix.ndim == 1:
+        raise ExportError(
+            f"vectors must be 2-D (N points x D dims), got a 1-D array of {matrix.shape[0]}: "
+            "for one point pass [vector], for N scalars stack at least 2 features per point"
+        )
+    if matrix.ndim != 2:
+        raise ExportError(
+            f"vectors must be 2-D (N points x D dims), got shape {matrix.shape}: "
+            "reshape to (N, D), e.g. x.reshape(len(x), -1)"
+        )
+    return matrix
+
+
+def _as_frame(metadata):
+    if metadata is None:
+        return None
+    if isinstance(metadata, pd.DataFrame):
+        frame = metadata.copy()
+    elif isinstance(metadata, dict):
+        frame = pd.DataFrame(metadata)
+    elif isinstance(metadata, pd.Series):
+        frame = metadata.to_frame(name=metadata.name if metadata.name is not None else LABEL_COLUMN)
+    else:
+        if hasattr(metadata, "numpy"):
+            metadata = metadata.numpy()
+        values = list(metadata)
+        frame = pd.DataFrame({LABEL_COLUMN: pd.Series(values, dtype=object)})
+    if frame.shape[1] == 0:
+        raise ExportError("metadata has no columns: pass None, a list of labels, or columns")
+    frame.columns = [str(c) for c in frame.columns]
+    if len(set(frame.columns)) != frame.shape[1]:
+        raise ExportError(f"metadata column names repeat: {list(frame.columns)}")
+    return frame
+
+
+def _proportional_quotas(counts, size):
+    """Largest-remainder apportionment of `size` rows over groups, each group >= 1 if possible."""
+    total = sum(counts.values())
+    exact = {key: size * n / total for key, n in counts.items()}
+    quotas = {key: min(counts[key], max(1, math.floor(q))) for key, q in exact.items()}
+    by_remainder = sorted(counts, key=lambda k: exact[k] - math.floor(exact[k]), reverse=True)
+    while sum(quotas.values()) < size:
+        grew = False
+        for key in by_remainder:
+            if sum(quotas.values()) < size and quotas[key] < counts[key]:
+                quotas[key] += 1
+                grew = True
+        if not grew:
+            break
+    while sum(quotas.values()) > size:  # only when there are more groups than rows
+        largest = max(quotas, key=quotas.get)
+        quotas[largest] -= 1
+    return quotas

@@ -1,0 +1,63 @@
+"""Atomic file replacement and the per-run lock every writer goes through."""
+
+import contextlib
+import fcntl
+import os
+import signal
+import tempfile
+import threading
+
+
+def write_atomic(path, data):
+    """Writes `data` (bytes or str) to `path` via a temp file in the same folder + rename."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    with open_atomic(path) as f:
+        f.write(data)
+
+
+@contextlib.contextmanager
+def open_atomic(path):
+    """Yields a binary file that replaces `path` only if the block completes."""
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix="-" + os.path.basename(path))
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def run_lock(run_dir):
+    """Serialises exporters writing into the same run (a lock file, released on exit or crash)."""
+    os.makedirs(run_dir, exist_ok=True)
+    with open(os.path.join(run_dir, ".projector-export.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def interrupts_deferred():
+    """Holds Ctrl-C until the block ends, so a commit of several renames is never cut in half."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received = []
+    previous = signal.signal(signal.SIGINT, lambda *args: received.append(args))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if received:
+            raise KeyboardInterrupt

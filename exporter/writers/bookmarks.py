@@ -1,0 +1,71 @@
+"""`bookmarks.json`: saved projector views with coordinates for every point.
+
+The projector computes t-SNE on 10,000 and UMAP on 5,000 sampled points; a bookmark
+carries a layout computed here for all N points, drawn as stored when clicked in the
+BOOKMARKS panel. State fields follow `../shared/docs/projector-format.md`.
+
+Example:
+>>> import numpy as np
+>>> mark = make_bookmark("PCA of all points", np.zeros((3, 2)), projection="pca")
+>>> mark["selectedProjection"], mark["projections"][0]
+('pca', {'pca-0': 0.0, 'pca-1': 0.0})
+"""
+
+import json
+
+import numpy as np
+
+from exporter.errors import ExportError
+from exporter.writers.atomic import write_atomic
+
+FILENAME = "bookmarks.json"
+_KEYS = {"pca": "pca-{}", "umap": "umap-{}", "custom": None}
+
+
+def make_bookmark(label, coordinates, *, projection="pca", color_by=None):
+    """A projector `State` that draws point i at `coordinates[i]` (2 or 3 columns).
+
+    `projection` is "pca", "umap" or "custom" (x/y only); t-SNE is not offered
+    because loading it restarts t-SNE on a sample and the layout drifts.
+    """
+    coords = np.asarray(coordinates, dtype=np.float64)
+    if projection not in _KEYS:
+        raise ExportError(f"bookmark projection must be one of {sorted(_KEYS)}, got {projection!r}")
+    if coords.ndim != 2 or coords.shape[1] not in (2, 3) or (projection == "custom" and coords.shape[1] != 2):
+        raise ExportError(f"bookmark coordinates must be (N, 2) or (N, 3) (custom: (N, 2)), got {coords.shape}")
+    if not np.isfinite(coords).all():
+        raise ExportError("bookmark coordinates hold NaN or Inf: those points would not be drawn")
+    keys = ["linear-x", "linear-y"] if projection == "custom" else [_KEYS[projection].format(i) for i in range(coords.shape[1])]
+    three_d = coords.shape[1] == 3
+    state = {
+        "label": label,
+        "selectedProjection": projection,
+        "pcaComponentDimensions": [0, 1, 2] if projection == "pca" and three_d else [0, 1],
+        "umapIs3d": projection == "umap" and three_d,
+        "tSNEPerplexity": 30,
+        "tSNELearningRate": 10,
+        "tSNEIteration": 0,
+        "tSNEis3d": False,
+        "selectedPoints": [],
+        "customXLeftText": "",
+        "customXRightText": "",
+        "customYUpText": "",
+        "customYDownText": "",
+        "projections": [dict(zip(keys, map(float, row))) for row in coords],
+    }
+    if color_by:
+        state["selectedColorOptionName"] = color_by
+    if three_d:
+        state["cameraDef"] = {"orthographic": False, "position": [0, 0, 2.4], "target": [0, 0, 0], "zoom": 1}
+    return state
+
+
+def pca_coordinates(matrix, dims=2):
+    """The top `dims` principal components of all rows (the projector's PCA uses a sample)."""
+    centered = np.asarray(matrix, np.float64) - np.mean(matrix, axis=0)
+    _, _, components = np.linalg.svd(centered[:: max(1, len(centered) // 50_000)], full_matrices=False)
+    return centered @ components[:dims].T
+
+
+def write_bookmarks(path, bookmarks):
+    write_atomic(path, json.dumps(list(bookmarks), separators=(",", ":")))

@@ -1,0 +1,119 @@
+"""`vectors.tsv` and `metadata.tsv`, exactly as the projector's parsers read them.
+
+Example:
+>>> import numpy as np
+>>> format_vectors(np.array([[1.5, -0.25]], np.float32))
+b'1.500000000e+00\\t-2.50000000e-01\\n'
+"""
+
+import collections
+import concurrent.futures
+
+import numpy as np
+import pandas as pd
+
+from exporter.writers.atomic import open_atomic
+
+#: Shown instead of an empty or whitespace-only value: the projector skips blank lines.
+EMPTY_PLACEHOLDER = "<empty>"
+#: Values per formatting block: small enough to stay in cache, large enough to amortise NumPy calls.
+_BLOCK_VALUES = 1 << 16
+
+# Each value is written in scientific notation, 10 significant digits for positives
+# and 9 after a '-', so every value is 15 characters and every float32 round-trips
+# exactly. Formatting is vectorised with lookup tables of 4-byte words and spread
+# over two threads (NumPy releases the GIL): measured ~18x faster than the
+# tutorial's str() loop and ~10x faster than numpy.savetxt (benchmarks/export_speed.py).
+
+
+def _word_table(strings):
+    return np.frombuffer("".join(strings).encode(), np.uint8).view(np.uint32)
+
+
+_LEAD = _word_table(
+    [f"{i // 100}.{i % 100:02d}" for i in range(1000)] + [f"-{i // 10}.{i % 10}" for i in range(100)]
+)
+_FOUR_DIGITS = _word_table([f"{i:04d}" for i in range(10_000)])
+_THREE_DIGITS_E = _word_table([f"{i:03d}e" for i in range(1000)])
+_EXPONENT_TAB = _word_table([f"{'-' if e < 0 else '+'}{abs(e):02d}\t" for e in range(-64, 64)])
+_POW10 = 10.0 ** np.arange(-80, 40)
+
+
+def format_vectors(matrix):
+    """Tab-separated rows, one per point, every float32 bit-exact when parsed back."""
+    matrix = np.asarray(matrix, np.float32)
+    n, d = matrix.shape
+    x = matrix.ravel().astype(np.float64)
+    negative = np.signbit(x)
+    a = np.abs(x)
+    with np.errstate(divide="ignore"):
+        exp = np.floor(np.log10(a))
+    exp[a == 0] = 0
+    exp = exp.astype(np.int64)
+    digits = 10 - negative.astype(np.int64)
+    mant = np.rint(a / _POW10[exp - digits + 81]).astype(np.int64)
+    # log10 can be one off near powers of ten, and rounding can carry into a new digit.
+    bad = (mant >= 10**digits) | ((mant < 10 ** (digits - 1)) & (a > 0))
+    if bad.any():
+        exp[bad] += np.where(mant[bad] >= 10 ** digits[bad], 1, -1)
+        mant[bad] = np.rint(a[bad] / _POW10[exp[bad] - digits[bad] + 81])
+    words = np.empty((x.size, 4), np.uint32)
+    lead = mant // 10_000_000
+    words[:, 0] = _LEAD[np.where(negative, lead + 1000, lead)]
+    words[:, 1] = _FOUR_DIGITS[(mant // 1000) % 10_000]
+    words[:, 2] = _THREE_DIGITS_E[mant % 1000]
+    words[:, 3] = _EXPONENT_TAB[exp + 64]
+    text = words.view(np.uint8).reshape(n, d * 16)
+    text[:, -1] = ord("\n")
+    return text.tobytes()
+
+
+def write_vectors_tsv(path, matrix):
+    """Writes `vectors.tsv` atomically: no header, no label column, D values per row."""
+    rows = max(1, _BLOCK_VALUES // matrix.shape[1])
+    blocks = (matrix[start : start + rows] for start in range(0, len(matrix), rows))
+    with open_atomic(path) as f, concurrent.futures.ThreadPoolExecutor(2) as pool:
+        pending = collections.deque()
+        for block in blocks:
+            pending.append(pool.submit(format_vectors, block))
+            if len(pending) > 4:  # bounded read-ahead keeps memory flat
+                f.write(pending.popleft().result())
+        while pending:
+            f.write(pending.popleft().result())
+
+
+def clean_value(value):
+    """One metadata cell as the projector can show it: one line, never blank."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return EMPTY_PLACEHOLDER
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    text = str(value).replace("\r\n", " ").translate(_SEPARATORS).lstrip("\ufeff")
+    return text if text.strip() else EMPTY_PLACEHOLDER
+
+
+# Tab, CR, LF and the other line breaks JavaScript's split would not see but editors do.
+_SEPARATORS = str.maketrans({c: " " for c in "\t\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"})
+
+
+def format_metadata(frame):
+    """The `metadata.tsv` text: a header row only when there are several columns."""
+    columns = [[clean_value(v) for v in frame[c].tolist()] for c in frame.columns]
+    lines = ["\t".join(clean_value(c) for c in frame.columns)] if len(columns) > 1 else []
+    lines.extend("\t".join(row) for row in zip(*columns))
+    return "\n".join(lines) + "\n"
+
+
+def write_metadata_tsv(path, frame):
+    """Writes `metadata.tsv` atomically: UTF-8 without BOM, LF endings, final newline."""
+    with open_atomic(path) as f:
+        f.write(format_metadata(frame).encode("utf-8"))
+
+
+def read_metadata_tsv(path):
+    """Reads a metadata file back with the projector's rules (see `exporter.validate.frontend`)."""
+    from exporter.validate.frontend import parse_metadata
+
+    with open(path, encoding="utf-8") as f:
+        header, rows = parse_metadata(f.read())
+    return pd.DataFrame(rows, columns=header)

@@ -1,0 +1,1 @@
+"""The Keras models this project trains end to end and exports to the projector."""

@@ -1,0 +1,50 @@
+"""`projector-train`: train a model on its data and export what it learned.
+
+Every model is a subpackage of `models` whose `cli` module has `register(subparsers)`
+(its own subcommand) and `run_demo(logdir)` (train on the bundled sample and
+export). `projector-train all` runs every `run_demo`, then validates the logdir.
+"""
+
+import argparse
+import importlib
+import importlib.util
+import os
+import pkgutil
+import sys
+
+import models
+
+
+def model_commands():
+    """{model name: its `models.<name>.cli` module}, for every model subpackage."""
+    found = {}
+    for info in pkgutil.iter_modules(models.__path__):
+        if info.ispkg and importlib.util.find_spec(f"models.{info.name}.cli"):
+            found[info.name] = importlib.import_module(f"models.{info.name}.cli")
+    return found
+
+
+def main(argv=None):
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    parser = argparse.ArgumentParser(prog="projector-train", description=__doc__.splitlines()[0])
+    subparsers = parser.add_subparsers(dest="model", required=True, metavar="MODEL")
+    commands = model_commands()
+    for module in commands.values():
+        module.register(subparsers)
+    everything = subparsers.add_parser("all", help="train every model on its bundled sample and export it")
+    everything.add_argument("--logdir", default="logdir", help="where to export (default: %(default)s)")
+    everything.set_defaults(handler=lambda args: _run_all(commands, args.logdir))
+    args = parser.parse_args(argv)
+    from exporter.cli import run
+
+    return run(args.handler, args)
+
+
+def _run_all(commands, logdir):
+    for name, module in commands.items():
+        print(f"== {name}", flush=True)
+        module.run_demo(logdir)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
