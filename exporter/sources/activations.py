@@ -1,0 +1,94 @@
+"""Any layer's outputs over a dataset: sentence embeddings, softmax outputs, probes.
+
+Example:
+>>> import keras, numpy as np
+>>> inputs = keras.Input((3,))
+>>> hidden = keras.layers.Dense(4, name="hidden")(inputs)
+>>> model = keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(hidden))
+>>> layer_outputs(model, "hidden", np.ones((10, 3)), batch_size=4, progress=False).shape
+(10, 4)
+"""
+
+import difflib
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from exporter.errors import ExportError
+
+
+def layer_outputs(model, layer, inputs, *, batch_size=256, progress=True):
+    """Float32 (N, D) outputs of `layer` (a name or a layer of `model`), batch by batch.
+
+    Args:
+      model: a functional or Sequential Keras model (one with symbolic inputs).
+      layer: the layer's name, or the layer; outputs with more than one feature
+        axis are flattened to D values per example.
+      inputs: an array or list of N examples (strings for text models), or a
+        batched `tf.data.Dataset` of inputs or (inputs, labels) pairs.
+      batch_size: examples per forward pass for arrays and lists.
+      progress: show a progress bar.
+
+    Only one batch of activations is in flight at a time; the result is filled in
+    place when N is known, so memory is the output matrix plus one batch.
+    """
+    import keras
+
+    target = find_layer(model, layer) if isinstance(layer, str) else layer
+    try:
+        extractor = keras.Model(model.inputs, target.output)
+    except (AttributeError, ValueError, TypeError) as error:
+        raise ExportError(
+            f"cannot read layer {target.name!r} of this model ({error}); give a functional or "
+            "Sequential model built on keras.Input"
+        ) from None
+    batches, total = _batches(inputs, batch_size)
+    out = None
+    chunks = []
+    filled = 0
+    for batch in tqdm(batches, total=total, desc=f"{target.name} outputs", unit="batch", disable=not progress):
+        values = np.asarray(extractor.predict_on_batch(batch), np.float32)
+        values = values.reshape(len(values), -1)
+        if total is None:
+            chunks.append(values)
+            continue
+        if out is None:
+            out = np.empty((len(inputs), values.shape[1]), np.float32)
+        out[filled : filled + len(values)] = values
+        filled += len(values)
+    if total is None:
+        if not chunks:
+            raise ExportError("the dataset yielded no examples: nothing to export")
+        return np.concatenate(chunks)
+    if out is None:
+        raise ExportError("no inputs were given: nothing to export")
+    return out
+
+
+def find_layer(model, name):
+    """`model`'s layer called `name`; a misspelt name gets the closest real ones."""
+    layers = {layer.name: layer for layer in model.layers}
+    if name in layers:
+        return layers[name]
+    close = difflib.get_close_matches(name, layers, n=3, cutoff=0.4)
+    hint = f"did you mean {', '.join(map(repr, close))}?" if close else f"layers are: {', '.join(layers)}"
+    raise ExportError(f"the model has no layer {name!r}: {hint}")
+
+
+def _batches(inputs, batch_size):
+    """(iterable of model-ready batches, number of batches or None)."""
+    import tensorflow as tf
+
+    if isinstance(inputs, tf.data.Dataset):
+        return (_features(element) for element in inputs), None
+    n = len(inputs)
+    if isinstance(inputs, (list, tuple)) or (isinstance(inputs, np.ndarray) and inputs.dtype.kind in "OUS"):
+        convert = tf.constant  # strings must reach TextVectorization as a string tensor
+    else:
+        convert = np.asarray
+    batches = (convert(inputs[start : start + batch_size]) for start in range(0, n, batch_size))
+    return batches, -(-n // batch_size)
+
+
+def _features(element):
+    return element[0] if isinstance(element, tuple) else element
