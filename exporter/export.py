@@ -146,6 +146,8 @@ def remove_export(logdir, run, name):
             tensorboard_config.remove_embedding(tb_config, name)
             if prefix:
                 checkpoint.commit_checkpoint(run_dir, prefix)
+            else:  # TensorBoard offers every tensor of a checkpoint: drop the last one entirely
+                checkpoint.remove_checkpoints(run_dir)
             tensorboard_config.write_config(run_dir, tb_config)
             if os.path.exists(os.path.join(run_dir, standalone.FILENAME)):
                 config = standalone.remove_embedding(standalone.read_config(run_dir), name)

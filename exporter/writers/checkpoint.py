@@ -72,8 +72,15 @@ def commit_checkpoint(run_dir, prefix):
         os.path.join(run_dir, STATE_FILE),
         f'model_checkpoint_path: "{name}"\nall_model_checkpoint_paths: "{name}"\n',
     )
-    for path in glob.glob(os.path.join(run_dir, f"{PREFIX}-*")):
+    for path in glob.glob(os.path.join(glob.escape(run_dir), f"{PREFIX}-*")):
         if not os.path.basename(path).startswith(name + "."):
+            os.unlink(path)
+
+
+def remove_checkpoints(run_dir):
+    """Removes the state file and every checkpoint this tool wrote in `run_dir`."""
+    for path in glob.glob(os.path.join(glob.escape(run_dir), f"{PREFIX}-*")) + [os.path.join(run_dir, STATE_FILE)]:
+        if os.path.exists(path):
             os.unlink(path)
 
 
