@@ -46,5 +46,13 @@ def _run_all(commands, logdir):
         module.run_demo(logdir)
 
 
-if __name__ == "__main__":
+def console_main():
+    """The console-script entry: `main()` with TensorFlow's native log lines hidden."""
+    from exporter.cli import quiet_native_logs
+
+    quiet_native_logs()
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    console_main()

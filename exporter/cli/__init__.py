@@ -27,6 +27,28 @@ def main(argv=None):
     return run(args.handler, args)
 
 
+def console_main():
+    """The console-script entry: `main()` with TensorFlow's native log lines hidden."""
+    quiet_native_logs()
+    sys.exit(main())
+
+
+def quiet_native_logs():
+    """Sends C++ log lines (CUDA probing, oneDNN notes) written to fd 2 to /dev/null.
+
+    TensorFlow's absl logging prints them before TF_CPP_MIN_LOG_LEVEL applies.
+    Python's own stderr (errors, warnings, progress bars) keeps the terminal.
+    Set PROJECTOR_EXPORT_VERBOSE=1 to see everything.
+    """
+    if os.environ.get("PROJECTOR_EXPORT_VERBOSE"):
+        return
+    terminal = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    sys.stderr = os.fdopen(terminal, "w", buffering=1)
+
+
 def run(handler, args):
     """Calls `handler(args)`; user errors become one `error:` line and exit status 2."""
     from exporter.errors import ExportError
@@ -43,4 +65,4 @@ def run(handler, args):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console_main()
