@@ -1,0 +1,56 @@
+"""`projector-export checkpoint`: one tensor of a model file or checkpoint, with its vocabulary."""
+
+from exporter.cli.common import add_destination_args, add_export_options, export_options, report
+from exporter.cli.inspect import FORMATS_HELP
+
+
+def register(subparsers):
+    parser = subparsers.add_parser(
+        "checkpoint",
+        help="export one tensor of a .keras/.h5/SavedModel/checkpoint/safetensors/word2vec file",
+        description=f"Export one 2-D tensor with a label per row. {FORMATS_HELP} "
+        "Example: projector-export checkpoint model.keras --tensor embedding --logdir logdir --run imdb --name words",
+    )
+    parser.add_argument("path", metavar="PATH", help="model file, checkpoint prefix or folder, or vector file")
+    parser.add_argument("--tensor", metavar="NAME",
+                        help="tensor name, its last part, or its layer (see `inspect`); optional when "
+                        "there is only one 2-D tensor")
+    parser.add_argument("--vocab", default="auto", metavar="auto|FILE|none",
+                        help="row labels: 'auto' finds a TextVectorization/StringLookup vocabulary in a .keras "
+                        "archive, a vocab.txt beside a checkpoint, a keras-hub/Hugging Face tokenizer "
+                        "vocabulary, or a word-vector file's words; FILE is one token per line, a "
+                        "tokenizer.json, or a metadata .tsv/.csv; 'none' exports unlabelled (default: auto)")
+    parser.add_argument("--vocab-trim", action="store_true",
+                        help="when the tensor has more rows than the vocabulary (OOV buckets, padding, "
+                        "max_tokens above the words seen), export only the first len(vocabulary) rows")
+    add_destination_args(parser)
+    add_export_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args):
+    import warnings
+
+    from exporter.errors import ExportWarning
+    from exporter.export import export_embeddings
+    from exporter.sources import on_disk, vocabulary
+
+    tensor, matrix = on_disk.load_tensor(args.path, args.tensor)
+    if args.vocab == "none":
+        chosen = None
+    elif args.vocab == "auto":
+        chosen = vocabulary.choose_vocabulary(vocabulary.find_vocabularies(args.path), len(matrix))
+        if chosen is None:
+            warnings.warn(f"{args.path}: no vocabulary found, rows are unlabelled: pass --vocab FILE", ExportWarning)
+    else:
+        chosen = vocabulary.read_vocabulary(args.vocab)
+    labels = None
+    if chosen is not None:
+        labels = vocabulary.labels_for_rows(chosen, rows=len(matrix), tensor=tensor.name, trim=args.vocab_trim)
+        matrix = matrix[: len(labels)]
+        print(f"rows labelled by {chosen.source}")
+    result = export_embeddings(
+        matrix, labels, logdir=args.logdir, run=args.run, name=args.name,
+        drop_nonfinite=args.drop_nonfinite, **export_options(args),
+    )
+    report(result)

@@ -1,0 +1,44 @@
+"""`projector-export inspect`: what a model file, checkpoint or vector file offers for export."""
+
+FORMATS_HELP = (
+    "Reads .keras archives, .weights.h5, legacy .h5, SavedModel folders, TensorFlow checkpoints "
+    "(object-based TF2 and name-based TF1), Hugging Face safetensors folders, word2vec binary and "
+    "word2vec/GloVe text. Nothing in the file is executed: weights are read as data."
+)
+
+
+def register(subparsers):
+    parser = subparsers.add_parser(
+        "inspect",
+        help="list the exportable tensors and vocabularies of a model, checkpoint or vector file",
+        description=f"List every 2-D tensor (name, shape, dtype, owning layer) and every vocabulary "
+        f"found, to choose --tensor and --vocab for `projector-export checkpoint`. {FORMATS_HELP} "
+        "Example: projector-export inspect model.keras",
+    )
+    parser.add_argument("path", metavar="PATH", help="model file, checkpoint prefix or folder, or vector file")
+    parser.add_argument("--all", action="store_true", help="also list tensors that are not 2-D")
+    parser.set_defaults(handler=run)
+
+
+def run(args):
+    from exporter.sources import on_disk
+    from exporter.sources.vocabulary import find_vocabularies
+
+    disk_format = on_disk.detect(args.path)
+    tensors = disk_format.reader.list_tensors(args.path)
+    exportable = [t for t in tensors if t.exportable]
+    print(f"{args.path}: {disk_format.label}")
+    print(f"exportable tensors (2-D): {len(exportable)}")
+    for tensor in exportable:
+        print(f"  {tensor.describe()}")
+    others = [t for t in tensors if not t.exportable]
+    if args.all:
+        print(f"other tensors: {len(others)}")
+        for tensor in others:
+            print(f"  {tensor.describe()}")
+    elif others:
+        print(f"other tensors: {len(others)} (not 2-D; --all lists them)")
+    vocabularies = find_vocabularies(args.path)
+    print(f"vocabularies: {len(vocabularies)}")
+    for vocabulary in vocabularies:
+        print(f"  {vocabulary.describe()}")

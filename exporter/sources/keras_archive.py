@@ -1,0 +1,115 @@
+"""Tensors of Keras files, read without building the model: `.keras`, `.weights.h5`, legacy `.h5`.
+
+Nothing from the file is executed: weights are read with h5py, layer names from
+the archive's `config.json` as plain JSON.
+
+Example:
+>>> import keras, tempfile, os
+>>> model = keras.Sequential([keras.Input((4,), dtype="int32"), keras.layers.Embedding(10, 3, name="emb")])
+>>> path = os.path.join(tempfile.mkdtemp(), "model.keras")
+>>> model.save(path)
+>>> [t.describe() for t in list_tensors(path)]
+['emb/vars/0  10 x 3  float32  (layer emb)']
+"""
+
+import contextlib
+import json
+import zipfile
+
+import numpy as np
+
+from exporter.errors import ExportError
+from exporter.sources.inventory import TensorInfo
+
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+ARCHIVE_WEIGHTS = "model.weights.h5"
+# Groups of optimizer state, never what a user means by "the embedding".
+_SKIPPED_GROUPS = ("optimizer", "optimizer_weights")
+
+
+def is_keras_archive(path):
+    return zipfile.is_zipfile(path) and "config.json" in zipfile.ZipFile(path).namelist()
+
+
+def is_hdf5(path):
+    with open(path, "rb") as f:
+        return f.read(8) == HDF5_SIGNATURE
+
+
+def list_tensors(path):
+    """Every weight in the file, named `<layer>/<variable path>`."""
+    names = archive_layer_names(path) if path.endswith(".keras") else {}
+    found = []
+    with _weights(path) as weights:
+
+        def visit(key, node):
+            if hasattr(node, "shape") and key.split("/")[0] not in _SKIPPED_GROUPS:
+                layer, name = _layer_and_name(key, names)
+                found.append(TensorInfo(name, tuple(node.shape), str(node.dtype), layer, key))
+
+        weights.visititems(visit)
+    return found
+
+
+def read_tensor(path, tensor):
+    with _weights(path) as weights:
+        return np.asarray(weights[tensor.key])
+
+
+def archive_layer_names(path):
+    """{path name Keras stores weights under: the layer's own name} for a `.keras` archive's top level.
+
+    Keras files weights by class name (`embedding`, `embedding_1`, ...) in layer order,
+    not by the names users gave; `config.json` holds both.
+    """
+    from keras.src.utils.naming import to_snake_case
+
+    with _open_archive(path) as archive:
+        config = json.loads(archive.read("config.json"))
+    used, names = {}, {}
+    for layer in config.get("config", {}).get("layers", []):
+        stored = to_snake_case(layer["class_name"])
+        if stored in used:
+            used[stored] += 1
+            stored = f"{stored}_{used[stored]}"
+        else:
+            used[stored] = 0
+        names[stored] = layer.get("config", {}).get("name", stored)
+    return names
+
+
+@contextlib.contextmanager
+def _open_archive(path):
+    try:
+        with zipfile.ZipFile(path) as archive:
+            yield archive
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ExportError(f"{path}: not a readable .keras archive (truncated or corrupt?): {error}") from None
+
+
+@contextlib.contextmanager
+def _weights(path):
+    import h5py
+
+    try:
+        if path.endswith(".keras"):
+            with _open_archive(path) as archive, archive.open(ARCHIVE_WEIGHTS) as raw, h5py.File(raw, "r") as f:
+                yield f
+        else:
+            with h5py.File(path, "r") as f:
+                yield f
+    except OSError as error:
+        raise ExportError(f"{path}: cannot read its HDF5 weights (truncated or corrupt?): {error}") from None
+
+
+def _layer_and_name(key, names):
+    """Keras 3 `layers/embedding/vars/0` -> ("emb", "emb/vars/0"); legacy
+    `model_weights/emb/sequential/emb/embeddings` -> ("emb", "emb/sequential/emb/embeddings")."""
+    parts = key.split("/")
+    if parts[0] == "model_weights":
+        parts = parts[1:]
+    if parts[0] == "layers" and len(parts) > 2:
+        parts = parts[1:]
+        parts[0] = names.get(parts[0], parts[0])
+    layer = parts[0] if len(parts) > 1 else None
+    return layer, "/".join(parts)

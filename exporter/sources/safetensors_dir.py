@@ -1,0 +1,58 @@
+"""Tensors of Hugging Face `safetensors` checkpoints: a folder of `*.safetensors` shards or one file.
+
+Example:
+>>> import numpy as np, tempfile, os
+>>> from safetensors.numpy import save_file
+>>> folder = tempfile.mkdtemp()
+>>> save_file({"embeddings.word_embeddings.weight": np.ones((5, 2), np.float32)},
+...           os.path.join(folder, "model.safetensors"))
+>>> [t.describe() for t in list_tensors(folder)]
+['embeddings.word_embeddings.weight  5 x 2  F32  (layer embeddings.word_embeddings)']
+"""
+
+import glob
+import os
+
+import numpy as np
+
+from exporter.errors import ExportError
+from exporter.sources.inventory import TensorInfo
+
+SUFFIX = ".safetensors"
+
+
+def is_safetensors(path):
+    return bool(_shards(path))
+
+
+def list_tensors(path):
+    found = []
+    for shard in _shards(path):
+        with _open(shard) as f:
+            for key in f.keys():
+                part = f.get_slice(key)
+                layer = key.rsplit(".", 1)[0] if "." in key else None
+                found.append(TensorInfo(key, tuple(part.get_shape()), part.get_dtype(), layer, shard))
+    return found
+
+
+def read_tensor(path, tensor):
+    with _open(tensor.key) as f:
+        if tensor.dtype == "BF16":
+            raise ExportError(f"{tensor.key}: {tensor.name} is bfloat16, which NumPy cannot read: save it as float32")
+        return f.get_tensor(tensor.name).astype(np.float32)
+
+
+def _shards(path):
+    if os.path.isdir(path):
+        return sorted(glob.glob(os.path.join(glob.escape(path), "*" + SUFFIX)))
+    return [path] if path.endswith(SUFFIX) and os.path.isfile(path) else []
+
+
+def _open(shard):
+    from safetensors import SafetensorError, safe_open
+
+    try:
+        return safe_open(shard, framework="numpy")
+    except (SafetensorError, OSError) as error:
+        raise ExportError(f"{shard}: not a readable safetensors file (truncated or corrupt?): {error}") from None

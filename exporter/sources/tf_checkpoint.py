@@ -1,0 +1,88 @@
+"""Tensors of TensorFlow checkpoints: object-based (TF2 `tf.train.Checkpoint`) and name-based (TF1 `Saver`).
+
+Example:
+>>> import tensorflow as tf, tempfile, os
+>>> prefix = tf.train.Checkpoint(embedding=tf.Variable(tf.ones((5, 2)))).save(
+...     os.path.join(tempfile.mkdtemp(), "ckpt"))
+>>> [t.describe() for t in list_tensors(os.path.dirname(prefix))]
+['embedding  5 x 2  float32']
+"""
+
+import glob
+import os
+
+from exporter.errors import ExportError
+from exporter.sources.inventory import TensorInfo
+
+OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
+_VALUE_SUFFIX = "/.ATTRIBUTES/VARIABLE_VALUE"
+# Bookkeeping and optimizer state: never the tensor a user wants to look at.
+_SKIPPED = (".OPTIMIZER_SLOT", "save_counter", "optimizer/", "_CHECKPOINTABLE_OBJECT_GRAPH")
+
+
+def is_checkpoint(path):
+    return checkpoint_prefix(path, required=False) is not None
+
+
+def checkpoint_prefix(path, *, required=True):
+    """The checkpoint prefix `path` names: a prefix, its `.index` file, or a folder with a `checkpoint` state file."""
+    import tensorflow as tf
+
+    if os.path.isdir(path):
+        prefix = tf.train.latest_checkpoint(path)
+        if prefix is None:
+            indexes = sorted(glob.glob(os.path.join(glob.escape(path), "*.index")))
+            prefix = indexes[-1][: -len(".index")] if len(indexes) == 1 else None
+    elif path.endswith(".index") or (".data-" in path and os.path.isfile(path)):
+        prefix = path.rsplit(".", 1)[0] if path.endswith(".index") else path.split(".data-")[0]
+    else:
+        prefix = path if os.path.isfile(path + ".index") else None
+    if prefix is None and required:
+        raise ExportError(f"{path}: no TensorFlow checkpoint here (no 'checkpoint' state file or single *.index)")
+    return prefix
+
+
+def list_tensors(path):
+    return tensors_of(open_reader(path))
+
+
+def tensors_of(reader):
+    """Every tensor a checkpoint reader holds, owned by the layer its variable name says."""
+    shapes, dtypes = reader.get_variable_to_shape_map(), reader.get_variable_to_dtype_map()
+    full_names = variable_names(reader)
+    found = []
+    for key in sorted(shapes):
+        if any(skip in key for skip in _SKIPPED):
+            continue
+        name = key.removesuffix(_VALUE_SUFFIX)
+        owner = full_names.get(key, name)
+        layer = owner.rsplit("/", 1)[0] if "/" in owner else None
+        found.append(TensorInfo(name, tuple(shapes[key]), dtypes[key].name, layer, key))
+    return found
+
+
+def read_tensor(path, tensor):
+    return open_reader(path).get_tensor(tensor.key)
+
+
+def variable_names(reader):
+    """{checkpoint key: variable name} from an object-based checkpoint's object graph ({} for TF1)."""
+    from tensorflow.core.protobuf.trackable_object_graph_pb2 import TrackableObjectGraph
+
+    if not reader.has_tensor(OBJECT_GRAPH_KEY):
+        return {}
+    graph = TrackableObjectGraph()
+    graph.ParseFromString(reader.get_tensor(OBJECT_GRAPH_KEY))
+    return {a.checkpoint_key: a.full_name for node in graph.nodes for a in node.attributes if a.full_name}
+
+
+def open_reader(path):
+    """A `tf.train.load_checkpoint` reader; a corrupt checkpoint is an `ExportError`."""
+    import tensorflow as tf
+
+    prefix = checkpoint_prefix(path)
+    try:
+        return tf.train.load_checkpoint(prefix)
+    except (tf.errors.OpError, ValueError) as error:
+        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ExportError(f"{path}: cannot read the checkpoint (truncated or corrupt?): {message}") from None

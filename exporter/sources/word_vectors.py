@@ -1,0 +1,113 @@
+"""Word vectors from other tools: word2vec binary, word2vec/GloVe text (via `files.read_vectors`).
+
+Example:
+>>> import numpy as np, tempfile, os
+>>> path = os.path.join(tempfile.mkdtemp(), "vectors.bin")
+>>> write_word2vec_binary(path, ["cat", "dog"], np.eye(2, 3, dtype=np.float32))
+>>> vectors, words = read_word_vectors(path)
+>>> vectors.shape, words
+((2, 3), ['cat', 'dog'])
+"""
+
+import functools
+import mmap
+import re
+
+import numpy as np
+
+from exporter.errors import ExportError
+from exporter.sources.files import _is_number
+from exporter.sources.inventory import TensorInfo
+
+TENSOR_NAME = "vectors"
+_HEADER = re.compile(rb"^\s*(\d+) (\d+)\s*$")
+
+
+def is_word2vec_binary(path):
+    with open(path, "rb") as f:
+        header, sample = f.readline(), f.read(4096)
+    if not _HEADER.match(header):
+        return False
+    if path.endswith(".bin") or b"\0" in sample:
+        return True
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start < len(sample) - 4  # not just a character cut at the sample's end
+    return False
+
+
+def is_word_vectors_text(path):
+    """word2vec text (`N D` first line) or GloVe (a word, then numbers, on every line)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            first = f.readline().split()
+    except (UnicodeDecodeError, OSError):
+        return False
+    return len(first) >= 2 and (_all_digits(first) or (not _is_number(first[0]) and all(map(_is_number, first[1:]))))
+
+
+def list_tensors(path):
+    return [TensorInfo(TENSOR_NAME, _shape(path), "float32")]
+
+
+def read_tensor(path, tensor):
+    return read_word_vectors(path)[0]
+
+
+@functools.lru_cache(maxsize=1)
+def read_word_vectors(path):
+    """(float32 (N, D) matrix, N words) of a word2vec binary or word2vec/GloVe text file."""
+    if not is_word2vec_binary(path):
+        from exporter.sources.files import read_vectors
+
+        vectors, words = read_vectors(path)
+        if words is None:
+            raise ExportError(f"{path}: no words in the first column: not word2vec/GloVe text")
+        return vectors, words
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return _parse_binary(path, data)
+
+
+def write_word2vec_binary(path, words, vectors):
+    """The C word2vec tool's binary format (used by tests and benchmarks)."""
+    from exporter.writers.atomic import open_atomic
+
+    vectors = np.asarray(vectors, "<f4")
+    with open_atomic(path) as f:
+        f.write(f"{len(words)} {vectors.shape[1]}\n".encode())
+        for word, row in zip(words, vectors):
+            f.write(word.encode("utf-8") + b" " + row.tobytes() + b"\n")
+
+
+def _parse_binary(path, data):
+    end = data.find(b"\n")
+    n, d = (int(v) for v in _HEADER.match(data[: end + 1]).groups())
+    vectors = np.empty((n, d), np.float32)
+    words = []
+    pos, width = end + 1, 4 * d
+    for row in range(n):
+        space = data.find(b" ", pos)
+        if space < 0 or space + 1 + width > len(data):
+            raise ExportError(f"{path}: truncated: the header promises {n} words, the file ends at word {row}")
+        # The C tool ends each vector with '\n', gensim does not: skip it before the word.
+        words.append(data[pos:space].lstrip(b"\n").decode("utf-8", errors="replace"))
+        vectors[row] = np.frombuffer(data, "<f4", d, space + 1)
+        pos = space + 1 + width
+    return vectors, words
+
+
+def _shape(path):
+    if is_word2vec_binary(path):
+        with open(path, "rb") as f:
+            return tuple(int(v) for v in _HEADER.match(f.readline()).groups())
+    with open(path, "rb") as f:
+        first = f.readline().split()
+        lines = 1 + sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 24), b""))
+    if _all_digits(first):
+        return int(first[0]), int(first[1])
+    return lines, len(first) - 1
+
+
+def _all_digits(cells):
+    return len(cells) == 2 and all(c.isdigit() for c in cells)
