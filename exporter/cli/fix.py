@@ -1,0 +1,105 @@
+"""`projector-export fix`: repair what Keras 3's `TensorBoard(embeddings_freq=...)` callback wrote.
+
+The callback saves `train/keras_embedding.ckpt-<epoch>.weights.h5` snapshots, which the
+projector cannot read, and a `projector_config.pbtxt` naming a checkpoint key that does
+not exist (keras-team/keras#20210). `fix` exports the latest snapshot's Embedding
+layers into the `train` run with the metadata the callback was given, then drops the
+broken entries.
+"""
+
+import glob
+import os
+import re
+
+from exporter.cli.common import add_export_options, export_options
+
+KERAS_TENSOR_NAME = "layer_with_weights-0/embeddings/.ATTRIBUTES/VARIABLE_VALUE"
+SNAPSHOTS = "keras_embedding.ckpt-*.weights.h5"
+_EMBEDDING_LAYER = re.compile(r"^embedding(?:_(\d+))?$")
+
+
+def register(subparsers):
+    parser = subparsers.add_parser(
+        "fix",
+        help="make the Keras 3 TensorBoard callback's embeddings (embeddings_freq) visible in the projector",
+        description="Keras 3's TensorBoard(embeddings_freq=...) writes .weights.h5 snapshots and a projector "
+        "config TensorBoard cannot use (keras-team/keras#20210). This exports the latest snapshot's "
+        "Embedding layers (tensors 'embedding', 'embedding_1', ... in layer order) into the run beside "
+        "the snapshots, keeping the embeddings_metadata files, and removes the broken config entries. "
+        "Example: projector-export fix logs",
+    )
+    parser.add_argument("logdir", metavar="LOGDIR", help="the log_dir given to keras.callbacks.TensorBoard")
+    add_export_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args):
+    from exporter.errors import ExportError
+
+    plans = [_plan(folder, args.drop_nonfinite) for folder in _broken_config_folders(args.logdir)]
+    if not plans:
+        if not os.path.isdir(args.logdir):
+            raise ExportError(f"{args.logdir}: no such folder")
+        print(f"nothing to fix: no projector config in {args.logdir} names {KERAS_TENSOR_NAME}")
+        return
+    for plan in plans:
+        _apply(args.logdir, plan, export_options(args))
+
+
+def _broken_config_folders(logdir):
+    from exporter.writers import tensorboard_config
+
+    for folder, _, files in os.walk(logdir):
+        if tensorboard_config.FILENAME in files:
+            config = tensorboard_config.read_config(folder)
+            if any(e.tensor_name == KERAS_TENSOR_NAME for e in config.embeddings):
+                yield folder
+
+
+def _plan(folder, drop_nonfinite):
+    """Reads everything first: ([(tensor name, EmbeddingTable)], run folder, config folder)."""
+    from exporter.errors import ExportError
+    from exporter.sources import keras_archive
+    from exporter.sources.files import read_metadata
+    from exporter.table import EmbeddingTable
+    from exporter.writers import tensorboard_config
+
+    run_dir = os.path.join(folder, "train")
+    snapshots = glob.glob(os.path.join(glob.escape(run_dir), SNAPSHOTS))
+    if not snapshots:
+        raise ExportError(f"{folder}: its projector config is the Keras callback's, but {run_dir} holds no {SNAPSHOTS}")
+    latest = max(snapshots, key=lambda path: int(re.search(r"ckpt-(\d+)\.weights", path).group(1)))
+    layers = sorted(
+        (t for t in keras_archive.list_tensors(latest) if t.exportable and _EMBEDDING_LAYER.match(t.layer or "")),
+        key=lambda t: int(_EMBEDDING_LAYER.match(t.layer).group(1) or 0),
+    )
+    entries = [e for e in tensorboard_config.read_config(folder).embeddings if e.tensor_name == KERAS_TENSOR_NAME]
+    if len(layers) < len(entries):
+        raise ExportError(f"{latest}: {len(entries)} embeddings configured but {len(layers)} Embedding layers saved")
+    tables = []
+    for entry, tensor in zip(entries, layers):
+        metadata = None
+        if entry.metadata_path:
+            metadata = read_metadata(os.path.join(folder, entry.metadata_path))
+        tables.append((tensor.layer, EmbeddingTable.build(keras_archive.read_tensor(latest, tensor), metadata, drop_nonfinite=drop_nonfinite)))
+    print(f"{folder}: {len(tables)} embedding(s) from {os.path.basename(latest)}")
+    return tables, run_dir, folder
+
+
+def _apply(logdir, plan, options):
+    from exporter.cli.common import report
+    from exporter.export import export_table
+    from exporter.writers import tensorboard_config
+
+    tables, run_dir, folder = plan
+    for name, table in tables:
+        report(export_table(table, logdir=logdir, run=os.path.relpath(run_dir, logdir), name=name, **options))
+    config = tensorboard_config.read_config(folder)
+    kept = [e for e in config.embeddings if e.tensor_name != KERAS_TENSOR_NAME]
+    if kept or os.path.realpath(folder) == os.path.realpath(run_dir):
+        del config.embeddings[:]
+        config.embeddings.extend(kept)
+        tensorboard_config.write_config(folder, config)
+    else:
+        os.unlink(os.path.join(folder, tensorboard_config.FILENAME))
+    print(f"removed the callback's broken entries from {os.path.join(folder, tensorboard_config.FILENAME)}")
