@@ -19,8 +19,18 @@ __all__ = [
     "ExportError",
     "ExportResult",
     "ExportWarning",
+    "ProjectorCallback",
     "export_embeddings",
     "export_table",
     "make_bookmark",
     "remove_export",
 ]
+
+
+def __getattr__(name):
+    # Lazy: the callback imports Keras, which would slow every CLI's --help.
+    if name == "ProjectorCallback":
+        from exporter.callback import ProjectorCallback
+
+        return ProjectorCallback
+    raise AttributeError(f"module 'exporter' has no attribute {name!r}")

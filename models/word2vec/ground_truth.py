@@ -1,0 +1,37 @@
+"""How well word vectors match the alphabet: the known answer of the proximity language.
+
+Example:
+>>> import numpy as np
+>>> angles = np.linspace(0, np.pi, 26)              # words on an arc, in alphabet order
+>>> neighbours_within(np.stack([np.cos(angles), np.sin(angles)], axis=1))
+1.0
+>>> round(chance_level(26), 3)
+0.018
+"""
+
+import math
+
+import numpy as np
+
+
+def nearest_neighbours(vectors, k=2):
+    """(N, k) indices of each row's `k` nearest other rows by cosine similarity."""
+    unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    similarity = unit @ unit.T
+    np.fill_diagonal(similarity, -np.inf)
+    return np.argsort(-similarity, axis=1, kind="stable")[:, :k]
+
+
+def neighbours_within(vectors, *, k=2, letters=2):
+    """The share of words whose `k` nearest neighbours all lie within `letters` of it in the alphabet.
+
+    Row i of `vectors` is the i-th word of the alphabet (`aaa`, `bbb`, ...).
+    """
+    rows = np.arange(len(vectors))[:, None]
+    return float(np.mean(np.all(np.abs(nearest_neighbours(vectors, k) - rows) <= letters, axis=1)))
+
+
+def chance_level(num_words, *, k=2, letters=2):
+    """`neighbours_within` expected when the `k` neighbours are any `k` other words at random."""
+    close = [min(i + letters, num_words - 1) - max(i - letters, 0) for i in range(num_words)]
+    return sum(math.comb(c, k) for c in close) / (num_words * math.comb(num_words - 1, k))
