@@ -1,0 +1,196 @@
+"""Trains the sentiment model on IMDb and writes its TensorBoard scalars and `.keras` file.
+
+Example:
+>>> import tempfile
+>>> from models.sentiment.train import train
+>>> from models.sentiment.model import Hyperparameters
+>>> trained = train(epochs=1, logdir=tempfile.mkdtemp(), params=Hyperparameters(vocab_size=2000), progress=False)
+>>> trained.vocabulary[:2]
+['', '[UNK]']
+
+Everything lands in `logdir/sentiment/` (`train/`, `validation/` scalars and
+`sentiment.keras`) only once training has finished: a failed or interrupted run
+leaves the logdir as it was.
+"""
+
+import dataclasses
+import os
+import shutil
+import tarfile
+import tempfile
+import time
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from exporter.errors import ExportError
+from models import distribute
+from models.sentiment import data as imdb
+from models.sentiment import model as sentiment_model
+
+RUN = "sentiment"
+MODEL_FILE = "sentiment.keras"
+
+
+@dataclasses.dataclass
+class TrainedSentiment:
+    """The trained parts and what the export needs: vocabulary, token counts, a pooled-input sample."""
+
+    vectorizer: object
+    classifier: object
+    vocabulary: list
+    counts: np.ndarray
+    validation_ids: np.ndarray
+    history: dict
+    test_accuracy: float | None
+    seconds_per_epoch: list
+    run_dir: str
+    is_chief: bool
+
+
+def train(
+    data=None,
+    *,
+    logdir="logdir",
+    epochs=10,
+    params=sentiment_model.Hyperparameters(),
+    strategy="default",
+    batch_size=256,
+    validation_fraction=0.2,
+    max_reviews=None,
+    seed=0,
+    progress=True,
+):
+    """Trains on the train split of `data` (see `data.load_imdb`; None: the bundled sample).
+
+    Keeps the epoch with the best validation accuracy (early stopping, patience 2),
+    reports test accuracy when `data` holds a test split, and writes
+    `logdir/sentiment/{train,validation,sentiment.keras}` from the chief worker.
+    """
+    strategy = distribute.make_strategy(strategy)  # before any other TF op, as multi-worker requires
+    data = imdb.SAMPLE_DIR if data is None else os.fspath(data)
+    reviews = imdb.load_imdb(data, "train", seed=seed)[:max_reviews]
+    test = imdb.load_imdb(data, "test", seed=seed) if _has_test_split(data) else None
+    validation_size = max(1, int(len(reviews) * validation_fraction))
+    fit_part, validation_part = reviews[:-validation_size], reviews[-validation_size:]
+    if fit_part.label.nunique() < 2:
+        raise ExportError(f"{data}: the training part holds a single class: give both pos and neg reviews")
+
+    keras.utils.set_random_seed(seed)
+    vectorizer = sentiment_model.build_vectorizer(params)
+    vectorizer.adapt(tf.data.Dataset.from_tensor_slices(fit_part.review.to_numpy(str)).batch(1024))
+    vocabulary = vectorizer.get_vocabulary()
+    if len(vocabulary) < params.vocab_size:
+        raise ExportError(
+            f"{data}: the training text has only {len(vocabulary)} distinct tokens (with padding and [UNK]) "
+            f"but the vocabulary size asked for is {params.vocab_size}: lower --vocab-size to at most "
+            f"{len(vocabulary)} or give more reviews"
+        )
+    fit_ids = _token_ids(vectorizer, fit_part.review)
+    validation_ids = _token_ids(vectorizer, validation_part.review)
+    counts = token_counts(vocabulary, params, fit_part.review)
+
+    chief = distribute.is_chief(strategy)
+    run_dir = os.path.join(logdir, RUN)
+    os.makedirs(logdir, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=f".{RUN}-training-", dir=logdir)
+    try:
+        with strategy.scope():
+            classifier = sentiment_model.build_classifier(params)
+            sentiment_model.compile_classifier(classifier, params)
+        timer = EpochTimer()
+        callbacks = [
+            keras.callbacks.EarlyStopping("val_accuracy", patience=2, restore_best_weights=True),
+            timer,
+        ]
+        if chief:
+            callbacks.append(keras.callbacks.TensorBoard(log_dir=staging))
+        history = classifier.fit(
+            _dataset(fit_ids, fit_part.label, batch_size, shuffle_seed=seed),
+            validation_data=_dataset(validation_ids, validation_part.label, batch_size),
+            epochs=epochs,
+            callbacks=callbacks,
+            shuffle=False,  # the dataset reshuffles itself each epoch
+            verbose=1 if progress else 0,
+        )
+        test_accuracy = None
+        if test is not None:
+            test_ids = _token_ids(vectorizer, test.review)
+            test_accuracy = classifier.evaluate(_dataset(test_ids, test.label, batch_size), verbose=0, return_dict=True)[
+                "accuracy"
+            ]
+        sentiment_model.end_to_end(vectorizer, classifier).save(os.path.join(staging, MODEL_FILE))
+        _publish(staging, run_dir, chief)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return TrainedSentiment(
+        vectorizer=vectorizer,
+        classifier=classifier,
+        vocabulary=vocabulary,
+        counts=counts,
+        validation_ids=validation_ids,
+        history=history.history,
+        test_accuracy=test_accuracy,
+        seconds_per_epoch=timer.seconds,
+        run_dir=run_dir,
+        is_chief=chief,
+    )
+
+
+def token_counts(vocabulary, params, texts):
+    """How often each vocabulary entry occurs in `texts` (whole reviews, not truncated; [UNK]: all others).
+
+    A count-mode vectorizer has no padding slot: its column 0 is [UNK], so '' gets 0 in front.
+    """
+    counter = keras.layers.TextVectorization(
+        vocabulary=vocabulary[2:],  # '' and [UNK] are added back by the layer
+        standardize=sentiment_model.custom_standardization,
+        output_mode="count",
+        ngrams=params.ngrams if params.ngrams > 1 else None,
+    )
+    batches = tf.data.Dataset.from_tensor_slices(texts.to_numpy(str)).batch(512).map(counter)
+    return np.concatenate([[0], sum(batch.numpy().sum(axis=0) for batch in batches)])
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Records the wall-clock seconds of each epoch."""
+
+    def __init__(self):
+        super().__init__()
+        self.seconds = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.started = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self.started)
+
+
+def _has_test_split(data):
+    return os.path.isdir(data) or (os.path.isfile(data) and tarfile.is_tarfile(data))
+
+
+def _token_ids(vectorizer, texts):
+    batches = tf.data.Dataset.from_tensor_slices(texts.to_numpy(str)).batch(1024).map(vectorizer)
+    return np.concatenate([batch.numpy() for batch in batches])
+
+
+def _dataset(ids, labels, batch_size, shuffle_seed=None):
+    dataset = tf.data.Dataset.from_tensor_slices((ids, labels.to_numpy("float32")[:, None]))
+    if shuffle_seed is not None:
+        dataset = dataset.shuffle(len(ids), seed=shuffle_seed, reshuffle_each_iteration=True)
+    return dataset.batch(batch_size)
+
+
+def _publish(staging, run_dir, chief):
+    """Moves the finished scalars and model into `run_dir`, replacing an earlier run's."""
+    os.makedirs(run_dir, exist_ok=True)
+    names = [MODEL_FILE] + (["train", "validation"] if chief else [])
+    for name in names:
+        source, target = os.path.join(staging, name), os.path.join(run_dir, name)
+        if not os.path.exists(source):
+            continue
+        if os.path.isdir(target):
+            shutil.rmtree(target)
+        os.replace(source, target)
