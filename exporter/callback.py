@@ -145,7 +145,7 @@ class ProjectorCallback(keras.callbacks.Callback):
         moved = np.zeros(table.num_points) if previous is None else np.linalg.norm(table.vectors - previous, axis=1)
         self._previous[layer] = table.vectors
         metadata = table.metadata.copy()
-        metadata[MOVED_COLUMN] = np.round(moved, 6)
+        metadata[MOVED_COLUMN] = np.round(moved.astype(np.float64), 6)
         table = EmbeddingTable(table.vectors, metadata)
         name = snapshot_name(layer, epoch)
         result = export_table(table, logdir=self.logdir, run=self.run, name=name, **self.export_options)

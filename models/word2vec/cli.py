@@ -1,0 +1,75 @@
+"""`projector-train word2vec`: skip-gram word2vec on an artificial language, a snapshot per epoch."""
+
+import argparse
+
+#: Sizes of `run_demo`: both languages train and export in well under 90 s on 2 cores.
+DEMO = {"num_sentences": 2000, "epochs": 8}
+
+
+def register(subparsers):
+    parser = subparsers.add_parser(
+        "word2vec",
+        help="word2vec on a 26-word artificial language, watched epoch by epoch in the projector",
+        description="Generate the 'proximity' language (each word sits beside its alphabet neighbours) or "
+        "the 'random' one, train skip-gram word2vec with negative sampling, and export the word vectors after "
+        "every epoch as tensors embedding.epoch-NNN (with a 'moved' column and a 3-D PCA picture pca.png), "
+        "plus scalars sim(bbb, ...) and bbb's nearest neighbours. Example: projector-train word2vec "
+        "--language proximity --epochs 10 --logdir logdir; then tensorboard --logdir logdir",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--language", choices=("proximity", "random"), default="proximity",
+                        help="which language to generate")
+    parser.add_argument("--epochs", type=_at_least(1), default=10, help="training epochs")
+    parser.add_argument("--logdir", default="logdir", help="TensorBoard log directory")
+    parser.add_argument("--run", help="run folder (default: word2vec-<language>)")
+    parser.add_argument("--sentences", type=_at_least(1), default=5000, help="sentences to generate")
+    parser.add_argument("--sentence-length", type=_at_least(2), default=7, help="words per sentence")
+    parser.add_argument("--width", type=_at_least(1), default=2,
+                        help="proximity language: next word at most this many letters away")
+    parser.add_argument("--words", type=_at_least(2), default=26, help="vocabulary size (aaa, bbb, ...; at most 26)")
+    parser.add_argument("--dim", type=_at_least(2), default=16, help="embedding dimensions")
+    parser.add_argument("--every", type=_at_least(1), default=1, help="export a snapshot every N epochs")
+    parser.add_argument("--keep", type=_at_least(1), help="keep only the newest N snapshots (default: all)")
+    parser.add_argument("--watch", default="bbb", help="word whose similarities are logged as scalars")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the language and the training")
+    parser.set_defaults(handler=run)
+
+
+def run(args):
+    from models.word2vec.train import train
+
+    model = train(
+        args.language, logdir=args.logdir, run=args.run, epochs=args.epochs, num_sentences=args.sentences,
+        sentence_length=args.sentence_length, width=args.width, num_words=args.words, dim=args.dim,
+        every=args.every, keep=args.keep, watch=args.watch, seed=args.seed,
+    )
+    _report(args.language, model, args.logdir, args.run)
+
+
+def run_demo(logdir):
+    from models.word2vec.train import train
+
+    for language in ("proximity", "random"):
+        model = train(language, logdir=logdir, verbose=2, **DEMO)
+        _report(language, model, logdir, None)
+
+
+def _report(language, model, logdir, run):
+    from models.word2vec.ground_truth import chance_level, neighbours_within
+    from models.word2vec.train import word_vectors
+
+    vectors = word_vectors(model)
+    print(
+        f"{language}: both nearest neighbours within 2 letters for {neighbours_within(vectors):.0%} of words "
+        f"(chance {chance_level(len(vectors)):.1%}) -> {logdir}/{run or 'word2vec-' + language}"
+    )
+
+
+def _at_least(minimum):
+    def parse(text):
+        value = int(text)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}")
+        return value
+
+    return parse

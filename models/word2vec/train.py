@@ -1,0 +1,77 @@
+"""Train word2vec on one artificial language, exporting a projector snapshot (and a PCA picture) per epoch.
+
+Example:
+>>> import tempfile
+>>> model = train("proximity", logdir=tempfile.mkdtemp(), num_sentences=50, epochs=1, verbose=0)
+>>> word_vectors(model).shape
+(26, 16)
+"""
+
+import os
+
+from models.word2vec import languages, pictures
+from models.word2vec.model import EMBEDDING_LAYER, build_model, training_examples
+
+
+def train(
+    language,
+    *,
+    logdir=None,
+    run=None,
+    epochs=10,
+    num_sentences=5000,
+    sentence_length=7,
+    width=2,
+    num_words=26,
+    dim=16,
+    window=2,
+    num_negative=4,
+    batch_size=256,
+    every=1,
+    keep=None,
+    watch="bbb",
+    seed=0,
+    verbose=1,
+):
+    """Returns the trained Keras model; with `logdir`, snapshots go to run `run` (default `word2vec-<language>`).
+
+    `watch` is a word whose cosine similarity to every other word is logged at
+    each snapshot (TensorBoard Scalars `embedding/sim(bbb, ...)`, Text: its
+    nearest neighbours); None logs none.
+    """
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    words = languages.vocabulary(num_words)
+    sentences = languages.generate(
+        language, num_sentences=num_sentences, sentence_length=sentence_length, width=width,
+        num_words=num_words, seed=seed,
+    )
+    targets, contexts, labels = training_examples(
+        sentences, num_words, window=window, num_negative=num_negative, seed=seed
+    )
+    model = build_model(num_words, dim=dim, num_negative=num_negative)
+    callbacks = []
+    if logdir is not None:
+        callbacks.append(_snapshot_callback(logdir, run or f"word2vec-{language}", words, watch, every, keep))
+    model.fit((targets, contexts), labels, batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks)
+    return model
+
+
+def word_vectors(model):
+    """The (num_words, dim) word vectors: row i is word i of `languages.vocabulary()`."""
+    return model.get_layer(EMBEDDING_LAYER).embeddings.numpy()
+
+
+def _snapshot_callback(logdir, run, words, watch, every, keep):
+    from exporter.callback import ProjectorCallback
+
+    def draw(result, table, epoch):
+        path = os.path.join(result.run_dir, result.name, pictures.FILENAME)
+        pictures.save_pca_picture(table.vectors, words, path, title=f"{run}, epoch {epoch}")
+
+    return ProjectorCallback(
+        logdir, run, embeddings={EMBEDDING_LAYER: words},
+        watch={watch: [w for w in words if w != watch]} if watch else (),
+        every=every, keep=keep, on_snapshot=draw, normalize=True,
+    )
