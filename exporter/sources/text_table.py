@@ -1,0 +1,50 @@
+"""Texts (and their labels) from a CSV, TSV or plain text file, as strings, UTF-8 or a clear error.
+
+Example:
+>>> import os, tempfile
+>>> path = os.path.join(tempfile.mkdtemp(), "reviews.csv")
+>>> _ = open(path, "w").write('text,stars\\n"good, really",5\\nbad,1\\n')
+>>> read_text_table(path)["text"].tolist()
+['good, really', 'bad']
+"""
+
+import os
+
+import pandas as pd
+
+from exporter.errors import ExportError
+
+#: The column name a plain text file (one text per line) gets.
+TEXT_COLUMN = "text"
+
+
+def read_text_table(path, *, header="infer", names=None):
+    """A DataFrame of str columns: `.csv` comma separated, `.tsv` tab separated (CSV quoting), else one text per line.
+
+    `header`/`names` are passed to `pandas.read_csv` (tables only).
+    """
+    if not os.path.isfile(path):
+        raise ExportError(f"{path}: no such file")
+    try:
+        if path.endswith((".csv", ".tsv")):
+            return pd.read_csv(
+                path, sep="," if path.endswith(".csv") else "\t", header=header, names=names,
+                dtype=str, keep_default_na=False, encoding="utf-8",
+            )
+        with open(path, encoding="utf-8") as f:
+            lines = [line.rstrip("\r\n") for line in f]
+    except UnicodeDecodeError as error:
+        raise ExportError(
+            f"{path}: not UTF-8 text (byte {error.start} is {error.object[error.start:error.start + 1]!r}): "
+            "save it as UTF-8"
+        ) from None
+    except pd.errors.ParserError as error:
+        raise ExportError(f"{path}: cannot read it as a table: {str(error).splitlines()[0]}") from None
+    return pd.DataFrame({TEXT_COLUMN: [line for line in lines if line.strip()]})
+
+
+def column(frame, name, path):
+    """`frame[name]` as a list of str, or an `ExportError` listing the columns there are."""
+    if name not in frame.columns:
+        raise ExportError(f"{path} has no column {name!r}: its columns are {', '.join(map(str, frame.columns))}")
+    return frame[name].astype(str).tolist()

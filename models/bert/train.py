@@ -1,0 +1,55 @@
+"""Fine-tuning the emotion classifier on texts, with Keras progress bars and TensorBoard scalars.
+
+Example:
+>>> from exporter.sources.sentence_encoder import SentenceEncoder
+>>> from models.bert.classifier import build_classifier
+>>> encoder = SentenceEncoder.load(max_length=64)
+>>> model = build_classifier(encoder.backbone, num_classes=2)
+>>> history = fine_tune(model, encoder, ["so happy", "so sad"], [0, 1], epochs=1, verbose=0)
+"""
+
+import os
+import tempfile
+
+import numpy as np
+
+from exporter.writers.atomic import write_atomic
+
+
+def text_batches(encoder, texts, label_ids, num_classes, *, batch_size=32):
+    """A `tf.data.Dataset` of (packed inputs, one-hot labels), each batch padded to its own longest text."""
+    import keras
+    import tensorflow as tf
+
+    def generate():
+        for start in range(0, len(texts), batch_size):
+            inputs, _ = encoder.pack(texts[start : start + batch_size])
+            yield inputs, keras.utils.to_categorical(label_ids[start : start + batch_size], num_classes)
+
+    ids = tf.TensorSpec((None, None), tf.int32)
+    signature = (
+        {"token_ids": ids, "segment_ids": ids, "padding_mask": tf.TensorSpec((None, None), tf.bool)},
+        tf.TensorSpec((None, num_classes), tf.float32),
+    )
+    dataset = tf.data.Dataset.from_generator(generate, output_signature=signature)
+    return dataset.apply(tf.data.experimental.assert_cardinality(-(-len(texts) // batch_size))).prefetch(2)
+
+
+def fine_tune(model, encoder, texts, label_ids, *, epochs=2, batch_size=32, tensorboard_dir=None, verbose="auto"):
+    """Trains `model` (from `build_classifier`) on `texts` with integer `label_ids`; returns the History."""
+    import keras
+
+    texts, label_ids = list(texts), np.asarray(label_ids)
+    num_classes = model.output.shape[-1]
+    callbacks = [keras.callbacks.TensorBoard(tensorboard_dir)] if tensorboard_dir else []
+    batches = text_batches(encoder, texts, label_ids, num_classes, batch_size=batch_size)
+    return model.fit(batches, epochs=epochs, callbacks=callbacks, verbose=verbose, shuffle=False)  # shuffled once by the loader
+
+
+def save_model(model, path):
+    """Saves `model` as a `.keras` file that appears complete or not at all."""
+    with tempfile.TemporaryDirectory(dir=os.path.dirname(os.path.abspath(path)) or ".") as staging:
+        staged = os.path.join(staging, "model.keras")
+        model.save(staged)
+        with open(staged, "rb") as f:
+            write_atomic(path, f.read())
