@@ -1,0 +1,1 @@
+"""A news classifier (AG News, DBpedia) whose softmax outputs are exported as projector points."""
