@@ -18,10 +18,11 @@ from models.softmax.model import as_inputs, build_classifier
 MODEL_FILE = "news_classifier.keras"
 
 
-def train_classifier(news, *, run_dir, epochs=2, batch_size=64, max_tokens=50_000, strategy=None, seed=0,
-                     progress=True):
+def train_classifier(news, *, run_dir, epochs=3, batch_size=64, max_tokens=50_000, strategy=None, seed=0,
+                     progress=True, callbacks=()):
     """Adapts, fits and saves the classifier; returns it and its history (a dict of lists).
 
+    `callbacks` are extra Keras callbacks for `fit`.
     Only the chief of a multi-worker `strategy` writes scalars and the model.
     """
     import keras
@@ -32,7 +33,7 @@ def train_classifier(news, *, run_dir, epochs=2, batch_size=64, max_tokens=50_00
     model = build_classifier(news.texts(news.train), len(news.class_names), max_tokens=max_tokens,
                              strategy=strategy)
     chief = is_chief(strategy)
-    callbacks = [keras.callbacks.TensorBoard(log_dir=run_dir)] if chief else []
+    callbacks = [*callbacks, *([keras.callbacks.TensorBoard(log_dir=run_dir)] if chief else [])]
     history = model.fit(
         batches(news.texts(news.train), news.train["label"], batch_size, shuffle_seed=seed),
         validation_data=batches(news.texts(news.test), news.test["label"], 512),
