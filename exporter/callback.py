@@ -19,13 +19,14 @@ read (keras-team/keras#20210); this callback writes through `export_table`.
 import collections
 import difflib
 import re
+import warnings
 
 import keras
 import numpy as np
 
-from exporter.errors import ExportError
+from exporter.errors import ExportError, ExportWarning
 from exporter.export import export_table, remove_export, resolve_run_dir
-from exporter.sources.activations import layer_outputs
+from exporter.sources.activations import find_layer, layer_outputs
 from exporter.sources.keras_embedding import embedding_table
 from exporter.table import EmbeddingTable
 from exporter.writers import tensorboard_config
@@ -105,6 +106,11 @@ class ProjectorCallback(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         import tensorflow as tf
 
+        # Misspelt layers and wrong vocabularies fail here, before anything is written.
+        for layer, vocabulary in self.embeddings.items():
+            embedding_table(self.model, vocabulary, layer=layer)
+        for layer in self.outputs:
+            find_layer(self.model, layer)
         for layer in (*self.embeddings, *self.outputs):
             self._written[layer] = _existing_snapshots(self.run_dir, layer)
         self._writer = tf.summary.create_file_writer(self.run_dir)
@@ -142,13 +148,19 @@ class ProjectorCallback(keras.callbacks.Callback):
     def _export(self, layer, table, epoch):
         """Exports `table` with its `moved` column, then drops snapshots beyond `keep`."""
         previous = self._previous.get(layer)
-        moved = np.zeros(table.num_points) if previous is None else np.linalg.norm(table.vectors - previous, axis=1)
+        if previous is None or previous.shape != table.vectors.shape:
+            moved = np.zeros(table.num_points)
+        else:
+            moved = np.linalg.norm(table.vectors - previous, axis=1)
         self._previous[layer] = table.vectors
         metadata = table.metadata.copy()
         metadata[MOVED_COLUMN] = np.round(moved.astype(np.float64), 6)
         table = EmbeddingTable(table.vectors, metadata)
         name = snapshot_name(layer, epoch)
-        result = export_table(table, logdir=self.logdir, run=self.run, name=name, **self.export_options)
+        with warnings.catch_warnings():
+            if previous is not None:  # hints were shown at the first snapshot: not every epoch
+                warnings.simplefilter("ignore", ExportWarning)
+            result = export_table(table, logdir=self.logdir, run=self.run, name=name, **self.export_options)
         written = self._written[layer]
         if name in written:
             written.remove(name)

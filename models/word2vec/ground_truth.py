@@ -7,6 +7,8 @@ Example:
 1.0
 >>> round(chance_level(26), 3)
 0.018
+>>> p_value(np.random.default_rng(0).normal(size=(26, 8))) > 0.05   # random vectors: chance
+True
 """
 
 import math
@@ -35,3 +37,15 @@ def chance_level(num_words, *, k=2, letters=2):
     """`neighbours_within` expected when the `k` neighbours are any `k` other words at random."""
     close = [min(i + letters, num_words - 1) - max(i - letters, 0) for i in range(num_words)]
     return sum(math.comb(c, k) for c in close) / (num_words * math.comb(num_words - 1, k))
+
+
+def p_value(vectors, *, k=2, letters=2, trials=2000, seed=0):
+    """How often randomly relabelled words score `neighbours_within` at least as high (a permutation test).
+
+    Small (< 0.01): the vectors know the alphabet better than chance; large: no
+    better than chance.
+    """
+    observed = neighbours_within(vectors, k=k, letters=letters)
+    rng = np.random.default_rng(seed)
+    scores = [neighbours_within(vectors[rng.permutation(len(vectors))], k=k, letters=letters) for _ in range(trials)]
+    return (1 + sum(score >= observed for score in scores)) / (1 + trials)
