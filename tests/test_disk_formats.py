@@ -20,19 +20,27 @@ def served(tensorboard, run, name, shape):
     return tensorboard.tensor(run, name), tensorboard.metadata(run, name)
 
 
-@pytest.fixture(scope="module")
-def text_model():
-    """A real TextVectorization + Embedding model: (model, vocabulary, embedding weights)."""
+def build_text_model(extra_rows=0, pool=None):
+    """A real TextVectorization + Embedding model: (model, vocabulary, embedding weights).
+
+    `extra_rows` makes the Embedding larger than the vocabulary; `pool` replaces the
+    pooling layer (e.g. a Lambda layer).
+    """
     import keras
 
     vectorize = keras.layers.TextVectorization(output_sequence_length=6, name="vectorize")
     vectorize.adapt([" ".join(WORDS)])
     vocabulary = vectorize.get_vocabulary()
     inputs = keras.Input((), dtype="string")
-    embedded = keras.layers.Embedding(len(vocabulary), 8, name="words")(vectorize(inputs))
-    pooled = keras.layers.GlobalAveragePooling1D(name="pooled")(embedded)
+    embedded = keras.layers.Embedding(len(vocabulary) + extra_rows, 8, name="words")(vectorize(inputs))
+    pooled = (pool or keras.layers.GlobalAveragePooling1D(name="pooled"))(embedded)
     model = keras.Model(inputs, keras.layers.Dense(2, name="head")(pooled))
     return model, vocabulary, model.get_layer("words").embeddings.numpy()
+
+
+@pytest.fixture(scope="module")
+def text_model():
+    return build_text_model()
 
 
 def test_keras_archive_rows_follow_its_textvectorization(tensorboard, text_model, tmp_path):

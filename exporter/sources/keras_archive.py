@@ -28,12 +28,15 @@ _SKIPPED_GROUPS = ("optimizer", "optimizer_weights")
 
 
 def is_keras_archive(path):
+    """By name too, so that a truncated archive is reported as one, not as an unknown format."""
+    if path.endswith(".keras"):
+        return True
     return zipfile.is_zipfile(path) and "config.json" in zipfile.ZipFile(path).namelist()
 
 
 def is_hdf5(path):
     with open(path, "rb") as f:
-        return f.read(8) == HDF5_SIGNATURE
+        return path.endswith(".h5") or f.read(8) == HDF5_SIGNATURE
 
 
 def list_tensors(path):
