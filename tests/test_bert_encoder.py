@@ -115,3 +115,13 @@ def test_real_minilm_puts_paraphrases_closer_than_unrelated_text():
                                                     progress=False)
     assert dog @ puppy > dog @ tax
     assert dog @ puppy > 0.5  # 0.77 with the original sentence-transformers model
+
+
+def test_a_keras_hub_preset_folder_loads_to_the_same_encoder(encoder, tmp_path):
+    from exporter.sources.sentence_encoder import SentenceEncoder
+
+    encoder.backbone.save_to_preset(str(tmp_path))
+    encoder.tokenizer.save_to_preset(str(tmp_path))
+    again = SentenceEncoder.load(str(tmp_path), max_length=encoder.max_length)
+    texts = ["Naïve café", "a happy dog"]
+    np.testing.assert_allclose(again.embed(texts, progress=False), encoder.embed(texts, progress=False), atol=1e-5)

@@ -54,13 +54,12 @@ class SentenceEncoder:
         import keras_hub
 
         path = path or packaged_minilm_dir()
-        local = os.path.isdir(path)
-        if local and os.path.exists(os.path.join(path, "config.json")):
+        if os.path.isdir(path) and not os.path.exists(os.path.join(path, "metadata.json")):  # Hugging Face layout
+            if not os.path.exists(os.path.join(path, "config.json")):
+                raise ExportError(f"{path}: neither a Hugging Face BERT folder (config.json) nor a keras-hub preset")
             tokenizer = keras_hub.models.BertTokenizer(
                 vocabulary=_vocabulary_file(path), lowercase=_lowercase(path), strip_accents=True
             )
-        elif local and not os.path.exists(os.path.join(path, "metadata.json")):
-            raise ExportError(f"{path}: neither a Hugging Face BERT folder (config.json) nor a keras-hub preset")
         else:
             tokenizer = keras_hub.models.BertTokenizer.from_preset(path, strip_accents=True)
         try:
