@@ -1,0 +1,127 @@
+"""The Embedding Projector frontend's own parsing rules, re-implemented line for line.
+
+Mirrors `vz_projector/data-provider.ts` as shipped in TensorBoard 2.21's
+`projector_binary.js`: files are read in 1,000,000-byte chunks and split on "\\n"
+only; a line that is empty after JavaScript's `trim()` is skipped anywhere; the
+first kept metadata line is a header iff it contains a tab; an empty cell is null.
+
+Example:
+>>> parse_metadata("cat\\n\\ndog\\n")          # the blank line is skipped: 2 rows, not 3
+(['label'], [['cat'], ['dog']])
+>>> parse_metadata("word\\tcount\\ncat\\t3\\n")
+(['word', 'count'], [['cat', '3']])
+"""
+
+import math
+import re
+
+#: What JavaScript's `String.prototype.trim` removes (WhiteSpace + LineTerminator), unlike `str.strip`.
+JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+#: Bytes per read in the frontend's stream parser (`EO` in the bundle).
+CHUNK_BYTES = 1_000_000
+_JS_DECIMAL = re.compile(r"^[+-]?(Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)$")
+_JS_RADIX = re.compile(r"^0([xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)$")
+
+
+def js_trim(text):
+    return text.strip(JS_WHITESPACE)
+
+
+def js_number(text):
+    """JavaScript's `Number(text)` for a string: NaN when it is not a number."""
+    text = js_trim(text)
+    if text == "":
+        return 0.0
+    if _JS_DECIMAL.match(text):
+        return float(text.replace("Infinity", "inf"))
+    if _JS_RADIX.match(text):
+        return float(int(text, 0))
+    return math.nan
+
+
+def numbered_lines(text):
+    """(line number, line) as the stream parser emits them: split on "\\n" only, CR kept."""
+    pieces = text.split("\n")
+    if pieces[-1] == "":
+        pieces.pop()
+    return list(enumerate(pieces, start=1))
+
+
+def stream_never_ends(data):
+    """True when the frontend's chunked reader would wait forever on these bytes.
+
+    It checks for the end of the file only in chunks that contain a newline, so an
+    empty file, or one whose last chunk has no "\\n", leaves "Parsing metadata..." spinning.
+    """
+    last = len(data) - 1
+    for end in range(CHUNK_BYTES, len(data) + CHUNK_BYTES + 1, CHUNK_BYTES):
+        if b"\n" in data[end - CHUNK_BYTES : end] and end >= last:
+            return False
+    return True
+
+
+def metadata_records(text):
+    """(header, header line number or None, [(line number, cells)]) with the frontend's rules."""
+    header, header_line, records = ["label"], None, []
+    for number, line in numbered_lines(text):
+        if not js_trim(line):
+            continue
+        if not records and header_line is None and "\t" in line:
+            header, header_line = line.split("\t"), number
+            continue
+        cells = line.split("\t")
+        records.append((number, [(cells[i] or None) if i < len(cells) else None for i in range(len(header))]))
+    return header, header_line, records
+
+
+def parse_metadata(text):
+    """(column names, rows) exactly as the projector reads a metadata file; empty cells are None."""
+    header, _, records = metadata_records(text)
+    return header, [cells for _, cells in records]
+
+
+def metadata_mismatch(num_points, num_columns, num_rows):
+    """The frontend's message when metadata rows != points, and whether it then refuses the file.
+
+    When it does not refuse, it only warns and pairs row i with point i anyway.
+    """
+    if num_rows == num_points:
+        return None
+    message = f"Number of tensors ({num_points}) do not match the number of lines in metadata ({num_rows})."
+    if num_columns == 1 and num_points + 1 == num_rows:
+        return message + " Single column metadata should not have a header row.", True
+    if num_columns > 1 and num_points - 1 == num_rows:
+        return message + " Multi-column metadata should have a header row with column labels.", True
+    return message, False
+
+
+class VectorsParseError(ValueError):
+    """The upload parser's own failure message, and the line it stopped at."""
+
+    def __init__(self, message, line):
+        super().__init__(message)
+        self.line = line
+
+
+def parse_vectors_tsv(text):
+    """(labels, rows) as the standalone projector parses a vectors TSV (`tensorPath` not `.bytes`).
+
+    A first cell that is not a number, or one cell more than the first row has
+    values, is taken as a label; labels holds (line number, label) for those rows.
+    """
+    labels, rows, dim = [], [], None
+    for number, line in numbered_lines(text):
+        line = js_trim(line)
+        if not line:
+            continue
+        cells = line.split("\t")
+        if math.isnan(js_number(cells[0])) or dim == len(cells) - 1:
+            labels.append((number, cells[0]))
+            cells = cells[1:]
+        rows.append([js_number(c) for c in cells])
+        dim = len(rows[0]) if dim is None else dim
+        if dim != len(rows[-1]):
+            raise VectorsParseError("Vector dimensions do not match", number)
+        if dim <= 1:
+            raise VectorsParseError("Found a vector with only one dimension?", number)
+    return labels, rows

@@ -1,0 +1,119 @@
+"""Which projector configs TensorBoard reads in a logdir, found exactly the way it finds them.
+
+Runs are folders holding an event file (a folder with only `projector_config.pbtxt`
+is never found, tensorboard#3629); the logdir root is always run "."; a run's
+`plugins/projector/` assets folder may hold the config instead; checkpoints come
+from `tf.train.latest_checkpoint(run)` or, failing that, the run's parent folder.
+TensorBoard's own helpers are used wherever they exist, so the answer is the same.
+
+Example:
+>>> import tempfile
+>>> [c.run for c in find_configs(tempfile.mkdtemp(), Report())]
+[]
+"""
+
+import dataclasses
+import glob
+import os
+
+from google.protobuf import text_format
+from tensorboard.backend.event_processing import io_wrapper
+from tensorboard.plugins.projector import metadata as projector_metadata
+from tensorboard.plugins.projector import projector_plugin
+from tensorboard.plugins.projector.projector_config_pb2 import ProjectorConfig
+
+from exporter.validate.findings import ERROR, WARNING, Report
+
+CONFIG_FILE = projector_metadata.PROJECTOR_FILENAME
+
+
+@dataclasses.dataclass
+class RunConfig:
+    """One run's config as TensorBoard holds it before adding the checkpoint's tensors."""
+
+    run: str
+    config_path: str
+    config: ProjectorConfig
+    checkpoint: str | None
+
+    @property
+    def config_dir(self):
+        return os.path.dirname(self.config_path)
+
+
+def find_runs(logdir):
+    """{run name: folder}: folders with an event file, as TensorBoard lists them."""
+    logdir = os.path.abspath(logdir)
+    runs = {os.path.relpath(d, logdir): d for d in io_wrapper.GetLogdirSubdirectories(logdir)}
+    return dict(sorted(runs.items()))
+
+
+def find_configs(logdir, report):
+    """The `RunConfig` of every run TensorBoard's projector will serve; skipped configs become findings."""
+    logdir = os.path.abspath(logdir)
+    runs = find_runs(logdir)
+    pairs = list(runs.items())
+    for run, folder in list(pairs):
+        assets = os.path.join(folder, projector_metadata.PLUGINS_DIR, projector_metadata.PLUGIN_ASSETS_NAME)
+        if os.path.isfile(os.path.join(assets, CONFIG_FILE)):
+            pairs.append((run, assets))
+    if "." not in runs:
+        pairs.append((".", logdir))
+    _report_unreachable(logdir, {os.path.realpath(folder) for _, folder in pairs}, report)
+    configs = {}
+    for run, folder in pairs:  # later pairs win, as in TensorBoard
+        loaded = _load(run, folder, report)
+        if loaded is not None:
+            configs[run] = loaded
+    return list(configs.values())
+
+
+def _load(run, folder, report):
+    """Mirrors `ProjectorPlugin._read_latest_config_files` for one (run, folder) pair."""
+    path = os.path.join(folder, CONFIG_FILE)
+    config = ProjectorConfig()
+    if os.path.isfile(path):
+        try:
+            with open(path, encoding="utf-8") as f:
+                text_format.Parse(f.read(), config)
+        except (UnicodeDecodeError, text_format.ParseError) as error:
+            report.add(ERROR, path, f"TensorBoard cannot parse this config ({error}), and the projector "
+                       "then fails for every run", "rewrite it as a text ProjectorConfig, e.g. re-export the run")
+            return None
+    has_tensor_files = any(e.tensor_path for e in config.embeddings)
+    for embedding in config.embeddings:
+        if embedding.tensor_path:
+            if not embedding.tensor_name:
+                embedding.tensor_name = os.path.basename(embedding.tensor_path)
+            break  # TensorBoard names only the first tensor_path entry
+    checkpoint = config.model_checkpoint_path or None
+    if checkpoint is None:
+        checkpoint = projector_plugin._find_latest_checkpoint(projector_plugin._assets_dir_to_logdir(folder))
+        if not checkpoint and not has_tensor_files:
+            if config.embeddings:
+                report.add(ERROR, path, f"run {run!r}: no checkpoint and no tensor_path, so TensorBoard skips "
+                           f"its {len(config.embeddings)} embedding(s)", _no_tensor_fix(folder))
+            return None
+    elif not glob.glob(glob.escape(checkpoint) + "*"):
+        report.add(ERROR, path, f"model_checkpoint_path {checkpoint!r} matches no file, so TensorBoard skips "
+                   f"run {run!r}" + (" (a relative path is resolved against TensorBoard's working directory)"
+                                     if not os.path.isabs(checkpoint) else ""),
+                   "remove model_checkpoint_path (TensorBoard then finds the run's checkpoint itself)")
+        return None
+    return RunConfig(run, path, config, checkpoint)
+
+
+def _no_tensor_fix(folder):
+    if glob.glob(os.path.join(glob.escape(folder), "**", "*.weights.h5"), recursive=True):
+        return (f"this is Keras 3's TensorBoard(embeddings_freq=...) output, whose .weights.h5 snapshots "
+                f"TensorBoard cannot read (keras-team/keras#20210): run `projector-export fix {folder}`")
+    return "export the tensors with projector-export (it writes the checkpoint), or set tensor_path"
+
+
+def _report_unreachable(logdir, read_folders, report):
+    """Configs in folders TensorBoard never looks at (no event file: tensorboard#3629)."""
+    for path in sorted(glob.glob(os.path.join(glob.escape(logdir), "**", CONFIG_FILE), recursive=True)):
+        if os.path.realpath(os.path.dirname(path)) not in read_folders:
+            report.add(WARNING, path, "TensorBoard never reads this config: its folder holds no event file, "
+                       "so it is not a run (tensorboard#3629)",
+                       "write an event file there (projector-export does), e.g. tf.summary.create_file_writer(folder)")

@@ -1,0 +1,115 @@
+"""Checks one metadata file against the points it labels, with the frontend's own parser.
+
+Example:
+>>> import tempfile, os
+>>> from exporter.validate.findings import Report
+>>> path = os.path.join(tempfile.mkdtemp(), "metadata.tsv")
+>>> _ = open(path, "w").write("\\n[UNK]\\nthe\\n")   # the tutorial's '' padding row
+>>> report = Report()
+>>> check_metadata(report, path, num_points=3)
+['label']
+>>> print(report.findings[0].message)
+Number of tensors (3) do not match the number of lines in metadata (2). The projector pairs row i with point i anyway, so labels shift: line 1 is blank (an empty label such as the '' padding token) and is skipped
+"""
+
+from exporter.validate import frontend
+from exporter.validate.findings import ERROR, WARNING
+
+PLACEHOLDER_FIX = "write a visible placeholder such as '<empty>' or '[PAD]' (projector-export does)"
+
+
+def check_metadata(report, path, num_points, *, limit=None):
+    """Adds findings for `path` labelling `num_points` points; returns its column names (or None).
+
+    `limit`: rows TensorBoard's `/metadata` route serves (100,000; None for the standalone projector).
+    """
+    with open(path, "rb") as f:
+        data = f.read()
+    if frontend.stream_never_ends(data):
+        report.add(ERROR, path, "the projector's reader never finishes this file (it is empty, or its last "
+                   "1,000,000-byte chunk has no newline)", "end every line, including the last, with '\\n'")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        report.add(ERROR, path, f"not UTF-8 (byte {error.start}): TensorBoard's /metadata route fails",
+                   "re-encode the file as UTF-8", line)
+        return None
+    if text.startswith("\ufeff"):
+        report.add(WARNING, path, "starts with a byte-order mark (the projector drops it, most other readers "
+                   "make it part of the first label)", "save as UTF-8 without BOM", 1)
+        text = text[1:]
+    if not text.endswith("\n"):
+        report.add(WARNING, path, "no final newline", "end the file with '\\n'", text.count("\n") + 1)
+    if limit is not None:
+        text = _served_part(text, limit)
+    header, header_line, records = frontend.metadata_records(text)
+    mismatch = frontend.metadata_mismatch(num_points, len(header), len(records))
+    _check_cells(report, path, text, header, header_line, records, blank_is_cause=mismatch is not None)
+    if mismatch:
+        message, refused = mismatch
+        consequence = ("The projector refuses the file" if refused
+                       else "The projector pairs row i with point i anyway, so labels shift")
+        cause, fix, line = _likely_cause(text, num_points, header, header_line, records)
+        report.add(ERROR, path, f"{message} {consequence}{cause}", fix, line)
+    return header
+
+
+def _served_part(text, limit):
+    """The lines TensorBoard's `/metadata?num_rows=limit` returns (blank lines count there)."""
+    lines = text.split("\n")
+    keep = limit + (1 if lines and "\t" in lines[0] else 0)
+    return "\n".join(lines[:keep]) + ("\n" if len(lines) > keep else "")
+
+
+def _check_cells(report, path, text, header, header_line, records, *, blank_is_cause):
+    numbered = frontend.numbered_lines(text)
+    cr = next((n for n, line in numbered if "\r" in line), None)
+    if cr:
+        report.add(WARNING, path, "carriage return (CR, Windows line ending) kept in the values, so labels "
+                   "end in an invisible '\\r'", "use LF line endings and no CR inside values", cr)
+    last_row = records[-1][0] if records else 0
+    blank = [n for n, line in numbered if not frontend.js_trim(line) and n < last_row]
+    if blank and not blank_is_cause:
+        report.add(WARNING, path, f"{len(blank)} blank line(s): the projector skips them, so every later row "
+                   "moves up one point", PLACEHOLDER_FIX, blank[0])
+    if header_line is None:
+        tab = next((n for n, cells in records if "\t" in _line(numbered, n)), None)
+        if tab:
+            report.add(WARNING, path, "a tab inside a single-column value: the label is cut at the tab",
+                       "replace tabs in values with spaces", tab)
+    else:
+        ragged = next((n for n, _ in records if _line(numbered, n).count("\t") != len(header) - 1), None)
+        if ragged:
+            cells = _line(numbered, ragged).count("\t") + 1
+            report.add(WARNING, path, f"{cells} cells where the header has {len(header)}: a tab or newline "
+                       "inside a value, or a missing cell", "replace tabs and newlines in values with spaces",
+                       ragged)
+        if "" in header:
+            report.add(WARNING, path, "an empty column name in the header", "name every column", header_line)
+    empty = next((n for n, cells in records if None in cells), None)
+    if empty:
+        report.add(WARNING, path, "an empty cell: the projector stores null and its search can fail on it "
+                   "(tensorboard#3444)", PLACEHOLDER_FIX, empty)
+
+
+def _line(numbered, number):
+    return numbered[number - 1][1]
+
+
+def _likely_cause(text, num_points, header, header_line, records):
+    """(' because ...', fix, line) for a row-count mismatch."""
+    numbered = frontend.numbered_lines(text)
+    last_row = records[-1][0] if records else 0
+    blank = next((n for n, line in numbered if not frontend.js_trim(line) and n < last_row), None)
+    if len(records) < num_points and blank:
+        return (f": line {blank} is blank (an empty label such as the '' padding token) and is skipped",
+                PLACEHOLDER_FIX, blank)
+    if header_line is None and len(records) == num_points + 1:
+        return ": line 1 looks like a header", "single-column metadata has no header row: remove line 1", 1
+    if header_line is not None and len(records) == num_points - 1:
+        return (f": line {header_line} holds a tab, so it was taken as the header",
+                "put a header row (column names) first, or remove the tabs from a one-column file",
+                header_line)
+    return "", f"write exactly one row per point ({num_points}), in the tensor's row order", None

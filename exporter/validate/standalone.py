@@ -1,0 +1,115 @@
+"""Checks `projector_config.json` files for the standalone projector (projector.tensorflow.org).
+
+Paths that are URLs cannot be checked offline and are skipped; relative paths are
+checked against the JSON's folder, which is what projector-export writes.
+
+Example:
+>>> import tempfile
+>>> from exporter.validate.findings import Report
+>>> report = Report()
+>>> check_standalone_configs(report, tempfile.mkdtemp(), {})
+>>> report.findings
+[]
+"""
+
+import glob
+import json
+import os
+
+import numpy as np
+
+from exporter.validate import frontend
+from exporter.validate.assets import check_bookmarks
+from exporter.validate.findings import ERROR, WARNING
+from exporter.validate.metadata import check_metadata
+
+FILENAME = "projector_config.json"
+
+
+def check_standalone_configs(report, logdir, tensorboard_shapes):
+    """Adds findings for every `projector_config.json` under `logdir`.
+
+    `tensorboard_shapes`: {(config folder, tensor name): shape} from the
+    TensorBoard configs, which the standalone entries must agree with.
+    """
+    for path in sorted(glob.glob(os.path.join(glob.escape(logdir), "**", FILENAME), recursive=True)):
+        try:
+            with open(path, encoding="utf-8") as f:
+                config = json.load(f)
+            embeddings = config["embeddings"]
+        except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as error:
+            report.add(ERROR, path, f"not a projector config ({error!r})",
+                       'write {"embeddings": [{"tensorName", "tensorShape", "tensorPath", ...}]}')
+            continue
+        folder = os.path.dirname(path)
+        for number, entry in enumerate(embeddings, start=1):
+            _check_entry(report, path, folder, number, entry, tensorboard_shapes)
+
+
+def _check_entry(report, path, folder, number, entry, tensorboard_shapes):
+    name = entry.get("tensorName") or f"embedding {number}"
+    tensor_path = entry.get("tensorPath")
+    if not tensor_path:
+        report.add(ERROR, path, f"{name!r} has no tensorPath", "set tensorPath (a .bytes or TSV file)")
+        return
+    shape = entry.get("tensorShape")
+    expected = tensorboard_shapes.get((os.path.realpath(folder), name))
+    if expected and shape and list(shape) != list(expected):
+        report.add(ERROR, path, f"{name!r}: tensorShape {shape}, but TensorBoard's config says {expected}",
+                   "re-export, so both configs describe the same tensor")
+    file = _local(folder, tensor_path)
+    if file is None:
+        return
+    if not os.path.isfile(file):
+        report.add(ERROR, path, f"{name!r}: tensorPath {tensor_path!r} does not exist", "fix the path")
+        return
+    num_points = _check_tensor(report, path, file, name, shape)
+    if num_points is None:
+        return
+    metadata = _local(folder, entry.get("metadataPath"))
+    columns = None
+    if metadata and os.path.isfile(metadata):
+        columns = check_metadata(report, metadata, num_points)
+    elif metadata:
+        report.add(ERROR, path, f"{name!r}: metadataPath {entry['metadataPath']!r} does not exist", "fix the path")
+    bookmarks = _local(folder, entry.get("bookmarksPath"))
+    if bookmarks and os.path.isfile(bookmarks):
+        check_bookmarks(report, bookmarks, num_points, columns)
+    elif bookmarks:
+        report.add(ERROR, path, f"{name!r}: bookmarksPath {entry['bookmarksPath']!r} does not exist", "fix the path")
+
+
+def _local(folder, url):
+    if not url or "://" in url:
+        return None
+    return os.path.normpath(os.path.join(folder, url))
+
+
+def _check_tensor(report, path, file, name, shape):
+    """The number of points the standalone projector loads from `file`, or None (with a finding)."""
+    if file.endswith(".bytes"):
+        if not (isinstance(shape, list) and len(shape) == 2 and min(shape) > 1):
+            report.add(ERROR, path, f"{name!r}: a .bytes tensor needs tensorShape [N, D] with N, D >= 2, "
+                       f"got {shape}", "set tensorShape")
+            return None
+        size = os.path.getsize(file)
+        if size != shape[0] * shape[1] * 4:
+            report.add(ERROR, file, f"{size} bytes, but tensorShape {shape} needs {shape[0] * shape[1] * 4} "
+                       "(raw little-endian float32)", "re-export, or fix tensorShape")
+            return None
+        if not np.isfinite(np.fromfile(file, "<f4")).all():
+            report.add(ERROR, file, f"{name!r} holds NaN or Inf: the view's centroid becomes NaN",
+                       "re-export with --drop-nonfinite")
+        return shape[0]
+    with open(file, encoding="utf-8", errors="replace") as f:
+        try:
+            labels, rows = frontend.parse_vectors_tsv(f.read())
+        except frontend.VectorsParseError as error:
+            report.add(ERROR, file, f"the projector's parser stops: {error}",
+                       "write D tab-separated numbers per line", error.line)
+            return None
+    if labels:
+        line, label = labels[0]
+        report.add(WARNING, file, f"{len(labels)} rows start with a cell taken as a label ({label[:30]!r})",
+                   "write numbers only; labels go into the metadata file", line)
+    return len(rows)
