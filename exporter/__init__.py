@@ -12,6 +12,7 @@ Example:
 from exporter.errors import ExportError, ExportWarning
 from exporter.export import ExportResult, export_embeddings, export_table, remove_export
 from exporter.table import EmbeddingTable
+from exporter.validate import validate_logdir
 from exporter.writers.bookmarks import make_bookmark
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "export_table",
     "make_bookmark",
     "remove_export",
+    "validate_logdir",
 ]
 
 
