@@ -41,7 +41,7 @@ def make_strategy(name="default"):
         return tf.distribute.MirroredStrategy()
     if name == "multi-worker":
         _check_tf_config()
-        return tf.distribute.MultiWorkerMirroredStrategy()
+        return _keras_multi_worker_strategy()
     raise ExportError(f"unknown strategy {name!r}: use one of {', '.join(STRATEGIES)}")
 
 
@@ -70,3 +70,22 @@ def _check_tf_config():
         raise ExportError(f"TF_CONFIG is not valid ({error!r} missing or wrong): see docs/sentiment.md") from None
     if not workers or task_type not in config["cluster"] or index >= len(config["cluster"][task_type]):
         raise ExportError(f"TF_CONFIG task {task_type}:{index} is not in its cluster {config['cluster']}")
+
+
+def _keras_multi_worker_strategy():
+    """A `MultiWorkerMirroredStrategy` whose `reduce` accepts what Keras 3's `fit` asks of it.
+
+    Keras 3 averages each replica's scalar logs with `reduce("MEAN", v, axis=0)`, which
+    fails across workers for scalars (tensorflow#72388): a scalar is reduced over replicas only.
+    """
+    import tensorflow as tf
+
+    class KerasMultiWorkerStrategy(tf.distribute.MultiWorkerMirroredStrategy):
+        def reduce(self, reduce_op, value, axis):
+            def reduce_one(v):
+                scalar = self.experimental_local_results(v)[0].shape.rank == 0
+                return super(KerasMultiWorkerStrategy, self).reduce(reduce_op, v, None if scalar else axis)
+
+            return tf.nest.map_structure(reduce_one, value)
+
+    return KerasMultiWorkerStrategy()

@@ -99,28 +99,27 @@ def train(
         with strategy.scope():
             classifier = sentiment_model.build_classifier(params)
             sentiment_model.compile_classifier(classifier, params)
-        timer = EpochTimer()
-        callbacks = [
-            keras.callbacks.EarlyStopping("val_accuracy", patience=2, restore_best_weights=True),
-            timer,
-        ]
-        if chief:
-            callbacks.append(keras.callbacks.TensorBoard(log_dir=staging))
-        history = classifier.fit(
-            _dataset(fit_ids, fit_part.label, batch_size, shuffle_seed=seed),
-            validation_data=_dataset(validation_ids, validation_part.label, batch_size),
-            epochs=epochs,
-            callbacks=callbacks,
-            shuffle=False,  # the dataset reshuffles itself each epoch
-            verbose=1 if progress else 0,
-        )
-        test_accuracy = None
-        if test is not None:
-            test_ids = _token_ids(vectorizer, test.review)
-            test_accuracy = classifier.evaluate(_dataset(test_ids, test.label, batch_size), verbose=0, return_dict=True)[
-                "accuracy"
-            ]
-        sentiment_model.end_to_end(vectorizer, classifier).save(os.path.join(staging, MODEL_FILE))
+            classifier.optimizer.build(classifier.trainable_variables)
+            # Keras 3 reduces the first (x, y) batch with strategy.reduce, which multi-worker
+            # strategies refuse for nested values: let fit find the strategy from this scope instead.
+            classifier._distribute_strategy = None
+            timer = EpochTimer()
+            callbacks = [keras.callbacks.EarlyStopping("val_accuracy", patience=2, restore_best_weights=True), timer]
+            if chief:
+                callbacks.append(keras.callbacks.TensorBoard(log_dir=staging))
+            history = classifier.fit(
+                _dataset(fit_ids, fit_part.label, batch_size, shuffle_seed=seed),
+                validation_data=_dataset(validation_ids, validation_part.label, batch_size),
+                epochs=epochs,
+                callbacks=callbacks,
+                shuffle=False,  # the dataset reshuffles itself each epoch
+                verbose=1 if progress else 0,
+            )
+            test_accuracy = None
+            if test is not None:
+                test_data = _dataset(_token_ids(vectorizer, test.review), test.label, batch_size)
+                test_accuracy = classifier.evaluate(test_data, verbose=0, return_dict=True)["accuracy"]
+            sentiment_model.end_to_end(vectorizer, classifier).save(os.path.join(staging, MODEL_FILE))
         _publish(staging, run_dir, chief)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
