@@ -38,18 +38,18 @@ class Outcome:
 
 
 def fine_tune_and_export(train, test, *, logdir, run="bert", bert=None, epochs=2, max_length=TRAIN_MAX_LENGTH,
-                         batch_size=32, model_path=None):
+                         batch_size=32, model_path=None, verbose="auto"):
     """Trains on `train` (DataFrame text, emotion), exports `test` before/after into `logdir/run`, saves the model.
 
     The emotions are those of `train`, in sorted order; `model_path` defaults
-    to `logdir/run/emotion_classifier.keras`.
+    to `logdir/run/emotion_classifier.keras`; `verbose` is Keras's (2: one line per epoch).
     """
     emotions = sorted(train["emotion"].unique())
     encoder = SentenceEncoder.load(bert, max_length=max_length)
     model = build_classifier(encoder.backbone, len(emotions))
     before, _, _ = predict(model, encoder, test["text"])
     fine_tune(model, encoder, train["text"], train["emotion"].map(emotions.index), epochs=epochs,
-              batch_size=batch_size, tensorboard_dir=os.path.join(logdir, run, "fine_tuning"))
+              batch_size=batch_size, tensorboard_dir=os.path.join(logdir, run, "fine_tuning"), verbose=verbose)
     after, probabilities, lengths = predict(model, encoder, test["text"])
     metadata = prediction_metadata(test["text"], test["emotion"], probabilities, lengths, emotions)
     exports = {result.name: result for result in export_before_after(before, after, metadata, logdir=logdir, run=run)}
