@@ -89,7 +89,7 @@ def clean_value(value):
     if isinstance(value, bytes):
         value = value.decode("utf-8", errors="replace")
     text = str(value).replace("\r\n", " ").translate(_SEPARATORS).lstrip("\ufeff")
-    return text if text.strip() else EMPTY_PLACEHOLDER
+    return text if text.replace("\ufeff", "").strip() else EMPTY_PLACEHOLDER  # JS trim() also drops U+FEFF
 
 
 # Tab, CR, LF and the other line breaks JavaScript's split would not see but editors do.
