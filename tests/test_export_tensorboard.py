@@ -12,42 +12,10 @@ import pytest
 
 from exporter import export_embeddings
 from exporter.writers.tsv import EMPTY_PLACEHOLDER
+from tests.support.data import as_shown, assert_bit_exact, indexed_labels, random_vectors
 
 # The D < 50 normalisation hint is expected here; tests/test_export_rules.py checks it.
 pytestmark = pytest.mark.filterwarnings("ignore:.*hint:exporter.errors.ExportWarning")
-
-# Values a careless writer gets wrong: signs, zeros, extremes, subnormals, long mantissas.
-SPECIAL_VALUES = np.array(
-    [0.0, -0.0, 1.0, -1.0, 1 / 3, -2 / 3, 3.4028235e38, -3.4028235e38, 1.1754944e-38, 1e-45, 123456.79, 1e-7],
-    dtype=np.float32,
-)
-TRICKY_LABELS = ["", "   ", "\t", "\n", "\r\n", "a\tb", "line\nbreak", "cr\rhere", "😀 emoji", " padded "]
-
-
-def random_vectors(n, d, seed=0):
-    vectors = np.random.default_rng(seed).normal(size=(n, d)).astype(np.float32)
-    vectors.flat[: len(SPECIAL_VALUES)] = SPECIAL_VALUES
-    return vectors
-
-
-def indexed_labels(n):
-    """Every 5th label is a bare tricky value; the others carry their row index and a tricky part."""
-    labels = []
-    for i in range(n):
-        tricky = TRICKY_LABELS[i % len(TRICKY_LABELS)]
-        labels.append(tricky if i % 5 == 0 else f"{i}:{tricky}")
-    return labels
-
-
-def as_shown(label):
-    """The label the projector should show: separators become spaces, blanks a placeholder."""
-    text = label.replace("\r\n", " ").replace("\t", " ").replace("\n", " ").replace("\r", " ")
-    return text if text.strip() else EMPTY_PLACEHOLDER
-
-
-def assert_bit_exact(served, expected):
-    assert served.shape == expected.shape
-    np.testing.assert_array_equal(served.view(np.uint32), np.ascontiguousarray(expected, np.float32).view(np.uint32))
 
 
 def test_routes_serve_the_export_bit_exact_with_aligned_labels(tensorboard):
