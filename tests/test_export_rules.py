@@ -288,6 +288,7 @@ def _rows(values):
          _WORDS),
         ("glove.txt", "".join(w + " " + " ".join(r) + " \n" for w, r in zip(_WORDS, _rows(_VECTORS))), _WORDS),
     ],
+    ids=["tsv", "labelled-tsv", "csv", "word2vec", "glove"],
 )
 def test_import_reads_tsv_csv_word2vec_and_glove_text(tmp_path, filename, text, labels):
     (tmp_path / filename).write_text(text, encoding="utf-8")
