@@ -114,8 +114,8 @@ _EXPORT_WHEN_TOLD = textwrap.dedent(
     import numpy as np
     import tensorflow
     from exporter import export_embeddings
-    logdir, name, ready, go = sys.argv[1:]
-    vectors = np.load(os.path.join(logdir, "..", name + ".npy"))
+    logdir, name, source, ready, go = sys.argv[1:]
+    vectors = np.load(source)
     open(ready, "w").close()
     while not os.path.exists(go):
         time.sleep(0.01)
@@ -127,12 +127,13 @@ _EXPORT_WHEN_TOLD = textwrap.dedent(
 def test_two_exporter_processes_writing_one_run_both_end_up_in_it(tensorboard, tmp_path):
     inputs = {"left": random_vectors(2000, 32, seed=7), "right": random_vectors(3000, 24, seed=8)}
     for name, vectors in inputs.items():
-        np.save(os.path.join(tensorboard.logdir, "..", name + ".npy"), vectors)
+        np.save(tmp_path / f"{name}.npy", vectors)
     go = tmp_path / "go"
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     processes = {
         name: subprocess.Popen(
-            [sys.executable, "-c", _EXPORT_WHEN_TOLD, tensorboard.logdir, name, str(tmp_path / name), str(go)],
+            [sys.executable, "-c", _EXPORT_WHEN_TOLD, tensorboard.logdir, name, str(tmp_path / f"{name}.npy"),
+             str(tmp_path / name), str(go)],
             env=env, stderr=subprocess.PIPE, text=True,
         )
         for name in inputs
