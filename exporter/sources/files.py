@@ -14,8 +14,12 @@ import os
 
 import numpy as np
 import pandas as pd
+from tqdm.auto import tqdm
 
 from exporter.errors import ExportError
+
+#: Values parsed per chunk: bounds the memory above the result matrix.
+_CHUNK_VALUES = 5_000_000
 
 
 def read_vectors(path):
@@ -33,39 +37,49 @@ def read_vectors(path):
             raise ExportError(f"{path}: not a plain .npy array ({error})") from None
     first, second = _first_lines(path)
     sep = _separator(path, first)
-    cells = first.rstrip("\n").split(sep)
+    cells, next_cells = _cells(first, sep), _cells(second, sep)
     skip = 0
-    if len(cells) == 2 and all(c.strip().isdigit() for c in cells):  # word2vec "N D" header
-        skip, cells = 1, second.rstrip("\n").split(sep)
+    if len(cells) == 2 and all(c.strip().isdigit() for c in cells) and len(next_cells) == int(cells[1]) + 1:
+        skip, cells = 1, next_cells  # word2vec "N D" header
     elif not all(_is_number(c) for c in cells[1:]):  # a header row
-        skip, cells = 1, second.rstrip("\n").split(sep)
+        skip, cells = 1, next_cells
     labelled = not _is_number(cells[0])
+    width = len(cells)
+    # GloVe/word2vec lines often end with a separator: an empty last column, read as text and dropped.
+    trailing = len((second if skip else first).rstrip("\n").split(sep)) > width
+    rows = _count_lines(path) - skip
+    chunk_rows = max(1_000, _CHUNK_VALUES // width)
     try:
-        frame = pd.read_csv(
+        chunks = pd.read_csv(
             path,
             sep=sep,
             header=None,
             skiprows=skip,
             quoting=csv.QUOTE_NONE,
-            dtype={0: str} if labelled else np.float32,
+            dtype={i: str if (labelled and i == 0) or i == width else np.float32 for i in range(width + trailing)},
             keep_default_na=False,
             na_filter=False,
             engine="c",
             encoding="utf-8",
+            chunksize=chunk_rows,
         )
+        # Chunks are copied into one preallocated matrix: memory stays near the matrix itself.
+        vectors = np.empty((rows, width - labelled), np.float32)
+        labels = [] if labelled else None
+        filled = 0
+        with tqdm(total=rows, desc=os.path.basename(path), unit="rows", disable=rows < 20 * chunk_rows) as bar:
+            for chunk in chunks:
+                if trailing:
+                    chunk = chunk.iloc[:, :width]
+                if labelled:
+                    labels.extend(chunk.iloc[:, 0].tolist())
+                    chunk = chunk.iloc[:, 1:]
+                vectors[filled : filled + len(chunk)] = chunk.to_numpy(np.float32)
+                filled += len(chunk)
+                bar.update(len(chunk))
     except (ValueError, pd.errors.ParserError) as error:
         raise ExportError(f"{path}: cannot read it as a matrix: {str(error).splitlines()[0]}") from None
-    if labelled:
-        labels = frame.iloc[:, 0].tolist()
-        frame = frame.iloc[:, 1:]
-        # GloVe/word2vec lines often end with a separator: an empty last column.
-        if frame.shape[1] and (frame.iloc[:, -1].astype(str) == "").all():
-            frame = frame.iloc[:, :-1]
-        try:
-            return frame.to_numpy(np.float32), labels
-        except ValueError as error:
-            raise ExportError(f"{path}: a vector value is not a number ({error})") from None
-    return frame.to_numpy(np.float32), None
+    return vectors[:filled], labels
 
 
 def read_metadata(path):
@@ -88,6 +102,21 @@ def _check_readable(path):
         raise ExportError(f"{path}: no such file")
     if os.path.getsize(path) == 0:
         raise ExportError(f"{path}: the file is empty")
+
+
+def _cells(line, sep):
+    """The fields of a line, without the empty one a trailing separator makes."""
+    cells = line.rstrip("\n").split(sep)
+    return cells[:-1] if len(cells) > 1 and cells[-1].strip() == "" else cells
+
+
+def _count_lines(path):
+    """Lines in the file, a last line without a final newline included."""
+    count, last = 0, b"\n"
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 24), b""):
+            count, last = count + block.count(b"\n"), block[-1:]
+    return count + (last != b"\n")
 
 
 def _first_lines(path):
