@@ -130,6 +130,21 @@ def test_safetensors_folder_with_tokenizer_json(tensorboard, tmp_path):
     np.testing.assert_array_equal(vectors, table)
 
 
+def test_keras_hub_preset_with_its_tokenizer_vocabulary(tensorboard, tmp_path):
+    import keras_hub
+
+    vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "cat", "sat", "dog", "##s"]
+    backbone = keras_hub.models.BertBackbone(vocabulary_size=len(vocabulary), num_layers=1, num_heads=1,
+                                             hidden_dim=4, intermediate_dim=8, max_sequence_length=8)
+    backbone.save_to_preset(str(tmp_path))
+    keras_hub.models.BertTokenizer(vocabulary=vocabulary).save_to_preset(str(tmp_path))
+    export(tmp_path, "--tensor", "reversible_embedding", "--logdir", tensorboard.logdir, "--run", "preset",
+           "--name", "wordpieces")
+    vectors, labels = served(tensorboard, "preset", "wordpieces", (len(vocabulary), 4))
+    assert labels == vocabulary
+    np.testing.assert_array_equal(vectors, backbone.token_embedding.embeddings.numpy())
+
+
 def test_word2vec_binary_and_glove_text(tensorboard, tmp_path):
     from exporter.sources.word_vectors import write_word2vec_binary
 

@@ -1,4 +1,5 @@
-"""Tensors of Keras files, read without building the model: `.keras`, `.weights.h5`, legacy `.h5`.
+"""Tensors of Keras files, read without building the model: `.keras`, `.weights.h5`, legacy `.h5`,
+and keras-hub preset folders (`model.weights.h5` + `config.json`).
 
 Nothing from the file is executed: weights are read with h5py, layer names from
 the archive's `config.json` as plain JSON.
@@ -14,6 +15,7 @@ Example:
 
 import contextlib
 import json
+import os
 import zipfile
 
 import numpy as np
@@ -32,6 +34,10 @@ def is_keras_archive(path):
     if path.endswith(".keras"):
         return True
     return zipfile.is_zipfile(path) and "config.json" in zipfile.ZipFile(path).namelist()
+
+
+def is_keras_preset(path):
+    return os.path.isdir(path) and os.path.isfile(os.path.join(path, ARCHIVE_WEIGHTS))
 
 
 def is_hdf5(path):
@@ -99,7 +105,7 @@ def _weights(path):
             with _open_archive(path) as archive, archive.open(ARCHIVE_WEIGHTS) as raw, h5py.File(raw, "r") as f:
                 yield f
         else:
-            with h5py.File(path, "r") as f:
+            with h5py.File(os.path.join(path, ARCHIVE_WEIGHTS) if os.path.isdir(path) else path, "r") as f:
                 yield f
     except OSError as error:
         raise ExportError(f"{path}: cannot read its HDF5 weights (truncated or corrupt?): {error}") from None

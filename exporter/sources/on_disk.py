@@ -22,7 +22,7 @@ from exporter.sources import keras_archive, safetensors_dir, saved_model, tf_che
 from exporter.sources.inventory import pick_tensor
 
 SUPPORTED = (
-    ".keras, .weights.h5, legacy .h5, SavedModel folders, TensorFlow checkpoints (TF2 and TF1), "
+    ".keras, .weights.h5, legacy .h5, keras-hub presets, SavedModel folders, TensorFlow checkpoints (TF2 and TF1), "
     "safetensors files or folders, word2vec binary, word2vec/GloVe text"
 )
 
@@ -63,6 +63,7 @@ _CANDIDATES = (
     ("SavedModel", saved_model, lambda path: os.path.isdir(path) and saved_model.is_saved_model(path)),
     ("safetensors", safetensors_dir, safetensors_dir.is_safetensors),
     ("TensorFlow checkpoint", tf_checkpoint, tf_checkpoint.is_checkpoint),
+    ("keras-hub preset", keras_archive, keras_archive.is_keras_preset),
     (".keras archive", keras_archive, _file(keras_archive.is_keras_archive)),
     ("HDF5 Keras weights (.weights.h5 or legacy .h5)", keras_archive, _file(keras_archive.is_hdf5)),
     ("word2vec binary", word_vectors, _file(word_vectors.is_word2vec_binary)),

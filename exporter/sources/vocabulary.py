@@ -87,7 +87,10 @@ def find_vocabularies(path):
         for candidate in sorted(glob.glob(os.path.join(glob.escape(folder), pattern))):
             if os.path.isfile(candidate) and candidate not in seen:
                 seen.add(candidate)
-                found.append(read_vocabulary(candidate))
+                try:
+                    found.append(read_vocabulary(candidate))
+                except ExportError:  # e.g. a keras-hub tokenizer.json, which is a config, not a vocabulary
+                    continue
     return found
 
 
