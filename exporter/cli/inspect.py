@@ -2,8 +2,8 @@
 
 FORMATS_HELP = (
     "Reads .keras archives, .weights.h5, legacy .h5, SavedModel folders, TensorFlow checkpoints "
-    "(object-based TF2 and name-based TF1), Hugging Face safetensors folders, word2vec binary and "
-    "word2vec/GloVe text. Nothing in the file is executed: weights are read as data."
+    "(object-based TF2 and name-based TF1), keras-hub preset folders, Hugging Face safetensors folders, "
+    "word2vec binary and word2vec/GloVe text. Nothing in the file is executed: weights are read as data."
 )
 
 
