@@ -96,7 +96,8 @@ class ProjectorCallback(keras.callbacks.Callback):
         self._previous = {}
         self._written = collections.defaultdict(list)
         self._writer = None
-        self._last_epoch = None
+        self._epoch = None
+        self._snapshot_epoch = None
 
     @property
     def snapshots(self):
@@ -114,26 +115,27 @@ class ProjectorCallback(keras.callbacks.Callback):
         for layer in (*self.embeddings, *self.outputs):
             self._written[layer] = _existing_snapshots(self.run_dir, layer)
         self._writer = tf.summary.create_file_writer(self.run_dir)
-        self._last_epoch = None
+        self._epoch = None
 
     def on_epoch_begin(self, epoch, logs=None):
-        if self._last_epoch is None:  # the first epoch of this fit(): the starting point
+        if self._epoch is None:  # the first epoch of this fit(): the starting point
+            self._epoch = epoch
             self._snapshot(epoch)
-            self._last_epoch = epoch
 
     def on_epoch_end(self, epoch, logs=None):
-        self._last_epoch = epoch + 1
-        if self._last_epoch % self.every == 0:
-            self._snapshot(self._last_epoch)
+        self._epoch = epoch + 1
+        if self._epoch % self.every == 0:
+            self._snapshot(self._epoch)
 
     def on_train_end(self, logs=None):
-        if self._last_epoch is not None and self._last_epoch % self.every:
-            self._snapshot(self._last_epoch)
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        if self._epoch is not None:
+            self._snapshot(self._epoch)  # the final state, unless just taken
+        self._writer.close()
 
     def _snapshot(self, epoch):
+        if epoch == self._snapshot_epoch:  # e.g. a later fit() starting where the last one ended
+            return
+        self._snapshot_epoch = epoch
         for layer, vocabulary in self.embeddings.items():
             table = embedding_table(self.model, vocabulary, layer=layer)
             self._export(layer, table, epoch)

@@ -31,11 +31,12 @@ def tiny_model():
     return model
 
 
-def fit(callback, epochs, model=None):
+def fit(callback, epochs, model=None, initial_epoch=0):
     model = model or tiny_model()
     rng = np.random.default_rng(0)
     x = rng.integers(len(WORDS), size=(64, 3))
-    model.fit(x, x.sum(axis=1) / 10.0, batch_size=16, epochs=epochs, verbose=0, callbacks=[callback])
+    model.fit(x, x.sum(axis=1) / 10.0, batch_size=16, epochs=epochs, initial_epoch=initial_epoch, verbose=0,
+              callbacks=[callback])
     return model
 
 
@@ -98,6 +99,16 @@ def test_every_n_epochs_plus_the_start_and_the_end(tmp_path):
     fit(callback, epochs=5)
     assert callback.snapshots == ["embedding.epoch-000", "embedding.epoch-002", "embedding.epoch-004",
                                   "embedding.epoch-005"]
+
+
+def test_continued_fit_goes_on_without_rewriting_the_last_snapshot(tmp_path):
+    callback = ProjectorCallback(tmp_path, "resume", embeddings={"embedding": WORDS})
+    model = fit(callback, epochs=2)
+    moved_at_2 = (tmp_path / "resume" / "embedding.epoch-002" / "metadata.tsv").read_text()
+    fit(callback, epochs=4, model=model, initial_epoch=2)
+    assert callback.snapshots == [f"embedding.epoch-{e:03d}" for e in range(5)]
+    assert (tmp_path / "resume" / "embedding.epoch-002" / "metadata.tsv").read_text() == moved_at_2
+    assert float(moved_at_2.splitlines()[1].split("\t")[1]) > 0
 
 
 def test_watched_words_log_similarity_scalars_and_neighbour_text(tmp_path):

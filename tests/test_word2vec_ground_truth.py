@@ -10,7 +10,7 @@ import pytest
 from models.word2vec.ground_truth import chance_level, nearest_neighbours, neighbours_within, p_value
 from models.word2vec.train import train, word_vectors
 
-SMALL = {"num_sentences": 500, "epochs": 5, "seed": 0, "verbose": 0}
+SMALL = {"num_sentences": 2000, "epochs": 8, "seed": 0, "verbose": 0}  # the demo size: ~3 s each
 
 
 @pytest.fixture(scope="module")

@@ -42,10 +42,15 @@ def chance_level(num_words, *, k=2, letters=2):
 def p_value(vectors, *, k=2, letters=2, trials=2000, seed=0):
     """How often randomly relabelled words score `neighbours_within` at least as high (a permutation test).
 
-    Small (< 0.01): the vectors know the alphabet better than chance; large: no
-    better than chance.
+    `vectors` is one (N, D) matrix, or a list of them (several trainings, pooled:
+    their mean score is compared). Small (< 0.01): the vectors know the alphabet
+    better than chance; large: no better than chance.
     """
-    observed = neighbours_within(vectors, k=k, letters=letters)
+    matrices = [vectors] if isinstance(vectors, np.ndarray) else list(vectors)
+    observed = np.mean([neighbours_within(m, k=k, letters=letters) for m in matrices])
     rng = np.random.default_rng(seed)
-    scores = [neighbours_within(vectors[rng.permutation(len(vectors))], k=k, letters=letters) for _ in range(trials)]
-    return (1 + sum(score >= observed for score in scores)) / (1 + trials)
+    scores = [
+        np.mean([neighbours_within(m[rng.permutation(len(m))], k=k, letters=letters) for m in matrices])
+        for _ in range(trials)
+    ]
+    return float((1 + sum(score >= observed for score in scores)) / (1 + trials))
