@@ -7,7 +7,7 @@
     TensorFlow tutorial's loop, by numpy.savetxt and by ours
     (`exporter.writers.tsv.write_vectors_tsv`). Each runs in its own process; peak
     memory is that process's max RSS growth from loading the matrix to the end,
-    against the target of 2x the matrix + 300 MB. Ours is read back and must be
+    against the target of 2x the matrix + 300 MB (Linux: VmHWM after a reset). Ours is read back and must be
     bit-exact float32.
 (b) A --rows x --serve-dim matrix: seconds from the start of writing until a running
     TensorBoard's /tensor route has served it, for our export (checkpoint) and for
@@ -57,20 +57,27 @@ write_metadata_tsv(os.path.join(out, "metadata.tsv"), pd.DataFrame({"label": wor
 """,
 }
 _RUN_CONTENDER = """
-import json, os, resource, sys, time
+import json, os, sys, time
 import numpy as np
 import pandas as pd
 from exporter.writers.tsv import write_metadata_tsv, write_vectors_tsv
+
+def status_kb(field):
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(field + ":"))
+
 matrix_path, words_path, out = sys.argv[1:]
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# Peak RSS from here on: reset the high-water mark (ru_maxrss would start at the parent's size).
+with open("/proc/self/clear_refs", "w") as f:
+    f.write("5")
+before = status_kb("VmRSS")
 weights = np.load(matrix_path)
 with open(words_path, encoding="utf-8") as f:
     words = f.read().split("\\n")
 start = time.perf_counter()
 {code}
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
-print(json.dumps({{"seconds": seconds, "peak_mb": peak / 1024}}))
+print(json.dumps({{"seconds": seconds, "peak_mb": (status_kb("VmHWM") - before) / 1024}}))
 """
 
 
@@ -136,12 +143,13 @@ def seconds_until_served(logdir, write, run, name, expected):
     with TensorBoardServer(logdir, startup_timeout=300) as server:
         start = time.perf_counter()
         write()
+        written = time.perf_counter() - start
         server.wait_for_tensor(run, name, timeout=1800)
         served = server.tensor(run, name, num_rows=100_000)
         seconds = time.perf_counter() - start
     if served.view(np.uint32).tobytes() != expected[:100_000].view(np.uint32).tobytes():
         raise AssertionError(f"TensorBoard served other values for {run}/{name}")
-    return seconds
+    return written, seconds
 
 
 def benchmark_serving(rows, dim, workdir):
@@ -167,10 +175,20 @@ def benchmark_serving(rows, dim, workdir):
         tensorboard_config.write_config(run_dir, config)
         ensure_event_file(run_dir)
 
-    ours = seconds_until_served(os.path.join(workdir, "ours"), export_checkpoint, "run", "vectors", matrix)
+    ours_written, ours = seconds_until_served(os.path.join(workdir, "ours"), export_checkpoint, "run", "vectors", matrix)
     print(f"(b) checkpoint served after {ours:.2f} s; now the tensor_path TSV (slow) ...", flush=True)
-    tsv = seconds_until_served(os.path.join(workdir, "tsv"), write_tensor_path_tsv, "run", "vectors", matrix)
-    return {"rows": rows, "dim": dim, "checkpoint_served_s": ours, "tsv_served_s": tsv, "speedup_vs_tsv": tsv / ours}
+    tsv_written, tsv = seconds_until_served(
+        os.path.join(workdir, "tsv"), write_tensor_path_tsv, "run", "vectors", matrix
+    )
+    return {
+        "rows": rows,
+        "dim": dim,
+        "checkpoint_written_s": ours_written,
+        "checkpoint_served_s": ours,
+        "tsv_written_s": tsv_written,
+        "tsv_served_s": tsv,
+        "speedup_vs_tsv": tsv / ours,
+    }
 
 
 def main(argv=None):
@@ -191,8 +209,9 @@ def main(argv=None):
               f"peak {a['ours_peak_mb']:.0f} MB (target <= {a['peak_target_mb']:.0f} MB)", flush=True)
         b = benchmark_serving(args.rows, args.serve_dim, workdir)
         print(f"(b) {b['rows']} x {b['dim']}: written until TensorBoard's /tensor served it: "
-              f"checkpoint {b['checkpoint_served_s']:.2f} s, tensor_path TSV {b['tsv_served_s']:.2f} s "
-              f"-> {b['speedup_vs_tsv']:.1f}x (target >= {TARGET_SPEEDUP}x)")
+              f"checkpoint {b['checkpoint_served_s']:.2f} s (written in {b['checkpoint_written_s']:.2f} s), "
+              f"tensor_path TSV {b['tsv_served_s']:.2f} s (written in {b['tsv_written_s']:.2f} s) "
+              f"-> {b['speedup_vs_tsv']:.1f}x (target >= {TARGET_SPEEDUP}x; TensorBoard scans every 1 s)")
     figures = {f"a_{k}": v for k, v in a.items()} | {f"b_{k}": v for k, v in b.items()}
     figures["targets_met"] = bool(
         a["speedup_vs_tutorial"] >= TARGET_SPEEDUP and a["round_trip_bit_exact"]
