@@ -43,6 +43,21 @@ def test_truncated_and_corrupt_files(keras_file, tmp_path, capsys):
         capsys, tmp_path, "checkpoint", tmp_path / "cut.bin")
 
 
+def test_truncated_tf_checkpoint_and_safetensors(tmp_path, capsys):
+    import tensorflow as tf
+    from safetensors.numpy import save_file
+
+    prefix = tf.train.Checkpoint(embedding=tf.Variable(np.ones((50, 4), np.float32))).save(str(tmp_path / "ck" / "c"))
+    data = f"{prefix}.data-00000-of-00001"
+    with open(data, "r+b") as f:
+        f.truncate(100)
+    assert "truncated or corrupt data file" in fails(capsys, tmp_path, "checkpoint", tmp_path / "ck")
+    save_file({"w": np.ones((50, 4), np.float32)}, str(tmp_path / "m.safetensors"))
+    with open(tmp_path / "m.safetensors", "r+b") as f:
+        f.truncate(200)
+    assert "truncated or corrupt" in fails(capsys, tmp_path, "checkpoint", tmp_path / "m.safetensors")
+
+
 def test_unknown_format_names_the_supported_ones(tmp_path, capsys):
     (tmp_path / "model.pt").write_bytes(bytes(range(256)) * 4)
     message = fails(capsys, tmp_path, "checkpoint", tmp_path / "model.pt")

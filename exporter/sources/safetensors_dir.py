@@ -37,10 +37,15 @@ def list_tensors(path):
 
 
 def read_tensor(path, tensor):
+    from safetensors import SafetensorError
+
     with _open(tensor.key) as f:
         if tensor.dtype == "BF16":
             raise ExportError(f"{tensor.key}: {tensor.name} is bfloat16, which NumPy cannot read: save it as float32")
-        return f.get_tensor(tensor.name).astype(np.float32)
+        try:
+            return f.get_tensor(tensor.name).astype(np.float32)
+        except SafetensorError as error:
+            raise ExportError(f"{tensor.key}: cannot read {tensor.name!r} (truncated or corrupt?): {error}") from None
 
 
 def _shards(path):

@@ -25,9 +25,9 @@ def is_saved_model(path):
 def list_tensors(path):
     """Each variable once, by its own name (SavedModels store some variables twice)."""
     reader = tf_checkpoint.open_reader(_variables_prefix(path))
-    names = tf_checkpoint.variable_names(reader)
+    names = tf_checkpoint.variable_names(reader, path)
     seen, found = set(), []
-    for tensor in tf_checkpoint.tensors_of(reader):
+    for tensor in tf_checkpoint.tensors_of(reader, path):
         name = names.get(tensor.key, tensor.name).removesuffix(":0")
         if name not in seen:
             seen.add(name)

@@ -43,13 +43,13 @@ def checkpoint_prefix(path, *, required=True):
 
 
 def list_tensors(path):
-    return tensors_of(open_reader(path))
+    return tensors_of(open_reader(path), path)
 
 
-def tensors_of(reader):
+def tensors_of(reader, source):
     """Every tensor a checkpoint reader holds, owned by the layer its variable name says."""
     shapes, dtypes = reader.get_variable_to_shape_map(), reader.get_variable_to_dtype_map()
-    full_names = variable_names(reader)
+    full_names = variable_names(reader, source)
     found = []
     for key in sorted(shapes):
         if any(skip in key for skip in _SKIPPED):
@@ -62,17 +62,27 @@ def tensors_of(reader):
 
 
 def read_tensor(path, tensor):
-    return open_reader(path).get_tensor(tensor.key)
+    return value(open_reader(path), tensor.key, path)
 
 
-def variable_names(reader):
+def value(reader, key, source):
+    """The stored value of `key`; a short data file is an `ExportError`."""
+    import tensorflow as tf
+
+    try:
+        return reader.get_tensor(key)
+    except (tf.errors.OpError, IndexError, ValueError) as error:
+        raise ExportError(f"{source}: cannot read {key!r} (truncated or corrupt data file?): {error}") from None
+
+
+def variable_names(reader, source):
     """{checkpoint key: variable name} from an object-based checkpoint's object graph ({} for TF1)."""
     from tensorflow.core.protobuf.trackable_object_graph_pb2 import TrackableObjectGraph
 
     if not reader.has_tensor(OBJECT_GRAPH_KEY):
         return {}
     graph = TrackableObjectGraph()
-    graph.ParseFromString(reader.get_tensor(OBJECT_GRAPH_KEY))
+    graph.ParseFromString(value(reader, OBJECT_GRAPH_KEY, source))
     return {a.checkpoint_key: a.full_name for node in graph.nodes for a in node.attributes if a.full_name}
 
 
