@@ -46,6 +46,12 @@ def load_imdb(path=None, split="train", *, seed=0):
     return frame[["review", "label"]].sample(frac=1.0, random_state=seed).reset_index(drop=True)
 
 
+def has_test_split(path):
+    """True if `path` is a form that holds both splits (folder or tarball), not a single CSV."""
+    path = os.fspath(path)
+    return os.path.isdir(path) or _is_tarball(path)
+
+
 def download(cache_dir=None):
     """Downloads and extracts the official tarball once; returns the `aclImdb` folder."""
     import keras
@@ -66,9 +72,16 @@ def _read(path, split):
         if os.path.isdir(os.path.join(folder, split)):
             return _read_folder(folder, split)
         raise ExportError(f"{path}: found neither {split}.csv.gz nor an aclImdb {split}/pos, {split}/neg layout")
-    if tarfile.is_tarfile(path):
+    if _is_tarball(path):
         return _read_tarball(path, split)
     return _read_csv(path)
+
+
+def _is_tarball(path):
+    try:
+        return os.path.isfile(path) and tarfile.is_tarfile(path)
+    except (OSError, EOFError, zlib.error):
+        return False
 
 
 def _read_csv(path):

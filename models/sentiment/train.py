@@ -16,7 +16,6 @@ leaves the logdir as it was.
 import dataclasses
 import os
 import shutil
-import tarfile
 import tempfile
 import time
 
@@ -71,7 +70,7 @@ def train(
     strategy = distribute.make_strategy(strategy)  # before any other TF op, as multi-worker requires
     data = imdb.SAMPLE_DIR if data is None else os.fspath(data)
     reviews = imdb.load_imdb(data, "train", seed=seed)[:max_reviews]
-    test = imdb.load_imdb(data, "test", seed=seed) if _has_test_split(data) else None
+    test = imdb.load_imdb(data, "test", seed=seed) if imdb.has_test_split(data) else None
     validation_size = max(1, int(len(reviews) * validation_fraction))
     fit_part, validation_part = reviews[:-validation_size], reviews[-validation_size:]
     if fit_part.label.nunique() < 2:
@@ -164,10 +163,6 @@ class EpochTimer(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.seconds.append(time.perf_counter() - self.started)
-
-
-def _has_test_split(data):
-    return os.path.isdir(data) or (os.path.isfile(data) and tarfile.is_tarfile(data))
 
 
 def _token_ids(vectorizer, texts):
