@@ -105,7 +105,7 @@ def bad_folder(tmp_path, case):
     ("empty", "train.csv: the file is empty"),
     ("unreadable", "train.csv: unreadable"),
     ("missing column", "rows have 2 column(s), expected 3"),
-    ("single class", "a single class (World)"),
+    ("single class", "train.csv: every row holds the same class (World)"),
     ("unknown class", "row 2 has class '3', but classes.txt names classes 1..2"),
     ("no classes.txt", "classes.txt: missing"),
     ("no test file", "expected one test.csv"),

@@ -63,11 +63,12 @@ def load_news(path=None, *, dataset="ag_news", seed=0):
     if not os.path.isdir(path):
         raise ExportError(f"{path}: not a folder: give the folder that holds classes.txt, train.csv and test.csv")
     class_names = read_class_names(os.path.join(path, "classes.txt"))
-    train = read_split(_find_split(path, "train"), len(class_names))
+    train_file = _find_split(path, "train")
+    train = read_split(train_file, len(class_names))
     test = read_split(_find_split(path, "test"), len(class_names))
     if train["label"].nunique() < 2:
         raise ExportError(
-            f"{path}: the training rows hold a single class ({class_names[train['label'].iloc[0]]}): "
+            f"{train_file}: every row holds the same class ({class_names[train['label'].iloc[0]]}): "
             "a classifier needs rows of at least 2 classes"
         )
     order = np.random.default_rng(seed).permutation(len(train))

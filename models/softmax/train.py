@@ -1,4 +1,4 @@
-"""Trains the news classifier, logging TensorBoard scalars and saving `<run_dir>/<name>.keras`.
+"""Trains the news classifier, logging scalars to `<run_dir>/scalars/` and saving `<run_dir>/news_classifier.keras`.
 
 Example:
 >>> from models.softmax.data import load_news
@@ -16,6 +16,10 @@ from models.distribute import is_chief
 from models.softmax.model import as_inputs, build_classifier
 
 MODEL_FILE = "news_classifier.keras"
+# Keras writes scalars to <dir>/train and <dir>/validation. Not directly under the run: TensorBoard's
+# projector looks for a checkpoint in a run's parent folder too, and would offer the export as two
+# extra runs without labels.
+SCALARS_DIR = "scalars"
 
 
 def train_classifier(news, *, run_dir, epochs=3, batch_size=64, max_tokens=50_000, strategy=None, seed=0,
@@ -33,7 +37,7 @@ def train_classifier(news, *, run_dir, epochs=3, batch_size=64, max_tokens=50_00
     model = build_classifier(news.texts(news.train), len(news.class_names), max_tokens=max_tokens,
                              strategy=strategy)
     chief = is_chief(strategy)
-    callbacks = [*callbacks, *([keras.callbacks.TensorBoard(log_dir=run_dir)] if chief else [])]
+    callbacks = [*callbacks, *([keras.callbacks.TensorBoard(log_dir=os.path.join(run_dir, SCALARS_DIR))] if chief else [])]
     history = model.fit(
         batches(news.texts(news.train), news.train["label"], batch_size, shuffle_seed=seed),
         validation_data=batches(news.texts(news.test), news.test["label"], 512),
