@@ -79,7 +79,9 @@ def test_saved_model_and_scalars_sit_next_to_the_export(tensorboard, exported):
     np.testing.assert_allclose(reloaded(texts).numpy(), expected, rtol=1e-5)
     assert expected[0, 0] > 0 > expected[1, 0]
     for split in ("train", "validation"):
-        events = EventAccumulator(os.path.join(run_dir, split))
+        events = EventAccumulator(os.path.join(run_dir, "scalars", split))
         events.Reload()
         assert "epoch_accuracy" in events.Tags()["tensors"], split
     assert not [name for name in os.listdir(tensorboard.logdir) if name.startswith(".")]
+    # The scalar runs are not offered in the projector (no tensors from the parent's checkpoint).
+    assert [run for run in tensorboard.runs() if run.startswith("sentiment")] == ["sentiment"]

@@ -8,7 +8,7 @@ Example:
 >>> trained.vocabulary[:2]
 ['', '[UNK]']
 
-Everything lands in `logdir/sentiment/` (`train/`, `validation/` scalars and
+Everything lands in `logdir/sentiment/` (`scalars/{train,validation}/` and
 `sentiment.keras`) only once training has finished: a failed or interrupted run
 leaves the logdir as it was.
 """
@@ -30,6 +30,9 @@ from models.sentiment import model as sentiment_model
 
 RUN = "sentiment"
 MODEL_FILE = "sentiment.keras"
+# Not train/ and validation/ right in the run: TensorBoard's projector would also offer the
+# run's tensors (from the parent's checkpoint, unlabelled) in those nested runs.
+SCALARS_DIR = "scalars"
 
 
 @dataclasses.dataclass
@@ -65,7 +68,7 @@ def train(
 
     Keeps the epoch with the best validation accuracy (early stopping, patience 2),
     reports test accuracy when `data` holds a test split, and writes
-    `logdir/sentiment/{train,validation,sentiment.keras}` from the chief worker.
+    `logdir/sentiment/{scalars,sentiment.keras}` from the chief worker.
     """
     strategy = distribute.make_strategy(strategy)  # before any other TF op, as multi-worker requires
     data = imdb.SAMPLE_DIR if data is None else os.fspath(data)
@@ -105,7 +108,7 @@ def train(
             timer = EpochTimer()
             callbacks = [keras.callbacks.EarlyStopping("val_accuracy", patience=2, restore_best_weights=True), timer]
             if chief:
-                callbacks.append(keras.callbacks.TensorBoard(log_dir=staging))
+                callbacks.append(keras.callbacks.TensorBoard(log_dir=os.path.join(staging, SCALARS_DIR)))
             history = classifier.fit(
                 _dataset(fit_ids, fit_part.label, batch_size, shuffle_seed=seed),
                 validation_data=_dataset(validation_ids, validation_part.label, batch_size),
@@ -180,7 +183,7 @@ def _dataset(ids, labels, batch_size, shuffle_seed=None):
 def _publish(staging, run_dir, chief):
     """Moves the finished scalars and model into `run_dir`, replacing an earlier run's."""
     os.makedirs(run_dir, exist_ok=True)
-    names = [MODEL_FILE] + (["train", "validation"] if chief else [])
+    names = [MODEL_FILE] + ([SCALARS_DIR] if chief else [])
     for name in names:
         source, target = os.path.join(staging, name), os.path.join(run_dir, name)
         if not os.path.exists(source):
