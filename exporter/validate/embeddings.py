@@ -44,7 +44,7 @@ def check_run(report, run_config):
         entries[name] = embedding
     template = entries.pop("", None)  # TensorBoard's "special embedding": metadata for every checkpoint tensor
     shapes = {name: list(e.tensor_shape) for name, e in entries.items()}
-    shapes.update({name: list(m.shape) for name, m in loaded.items() if not shapes.get(name)})
+    shapes.update({name: list(m.shape) for name, m in loaded.items() if m is not None and not shapes.get(name)})
     reader = _checkpoint_reader(report, run_config)
     if reader is not None:
         matrices = tensors.checkpoint_matrices(reader)
@@ -58,7 +58,7 @@ def check_run(report, run_config):
             entries.setdefault(name, template)
             shapes[name] = shapes.get(name) or list(shape)
     for name, embedding in entries.items():
-        if not name:
+        if not name or (name in loaded and loaded[name] is None):  # unnamed, or its file already reported
             continue
         matrix = loaded.get(name)
         if matrix is None and (embedding is None or not embedding.tensor_path):
@@ -78,11 +78,13 @@ def _checkpoint_reader(report, run_config):
 
 
 def _tensor_path_matrices(report, run_config):
-    """{tensor name: matrix} of the run's `tensor_path` files, read as TensorBoard does on start."""
+    """{tensor name: matrix, or None if unreadable} of the run's `tensor_path` files, read as TensorBoard does."""
     matrices = {}
     for embedding in run_config.config.embeddings:
         if not embedding.tensor_path:
             continue
+        name = embedding.tensor_name[:-2] if embedding.tensor_name.endswith(":0") else embedding.tensor_name
+        matrices[name] = None
         path = _asset(report, run_config, embedding.tensor_path, "tensor_path")
         if path is None:
             continue
@@ -98,10 +100,10 @@ def _tensor_path_matrices(report, run_config):
                 report.add(WARNING, path, "a binary tensor_path is tried only after the TSV reader fails "
                            "to decode it: fragile", "export into a checkpoint instead (projector-export does)")
         except tensors.TensorFileError as error:
-            report.add(ERROR, path, f"{error}; TensorBoard raises while loading configs, so the projector "
-                       "breaks for every run", "write D tab-separated numbers per line, nothing else", error.line)
+            report.add(ERROR, path, f"{error}; TensorBoard raises while loading configs (HTTP 500), then lists "
+                       "neither this tensor nor the checkpoint tensors of runs read after it",
+                       "write D tab-separated numbers per line, nothing else", error.line)
             continue
-        name = embedding.tensor_name[:-2] if embedding.tensor_name.endswith(":0") else embedding.tensor_name
         matrices[name] = matrix
         if matrix.size > 1_000_000:
             report.add(WARNING, path, f"a {matrix.shape[0]} x {matrix.shape[1]} tensor_path TSV is parsed by a "
