@@ -209,6 +209,8 @@ def benchmark_serving(rows, dim, workdir, repeat):
         "tsv_written_s": tsv_written,
         "tsv_served_s": tsv,
         "speedup_vs_tsv": tsv / ours,
+        # From the files being complete to /tensor served: TensorBoard's own share.
+        "serve_only_speedup_vs_tsv": (tsv - tsv_written) / (ours - ours_written),
     }
 
 
@@ -233,7 +235,8 @@ def main(argv=None):
         print(f"(b) {b['rows']} x {b['dim']}: written until TensorBoard's /tensor served it: "
               f"checkpoint {b['checkpoint_served_s']:.2f} s (written in {b['checkpoint_written_s']:.2f} s), "
               f"tensor_path TSV {b['tsv_served_s']:.2f} s (written in {b['tsv_written_s']:.2f} s) "
-              f"-> {b['speedup_vs_tsv']:.1f}x (target >= {TARGET_SPEEDUP}x; TensorBoard scans every 1 s)")
+              f"-> {b['speedup_vs_tsv']:.1f}x (target >= {TARGET_SPEEDUP}x; TensorBoard scans every 1 s); "
+              f"from files written to served: {b['serve_only_speedup_vs_tsv']:.1f}x")
     figures = {f"a_{k}": v for k, v in a.items()} | {f"b_{k}": v for k, v in b.items()}
     figures["targets_met"] = bool(
         a["speedup_vs_tutorial"] >= TARGET_SPEEDUP and a["round_trip_bit_exact"]
