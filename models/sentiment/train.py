@@ -60,7 +60,6 @@ def train(
     strategy="default",
     batch_size=256,
     validation_fraction=0.2,
-    max_reviews=None,
     seed=0,
     progress=True,
 ):
@@ -72,7 +71,7 @@ def train(
     """
     strategy = distribute.make_strategy(strategy)  # before any other TF op, as multi-worker requires
     data = imdb.SAMPLE_DIR if data is None else os.fspath(data)
-    reviews = imdb.load_imdb(data, "train", seed=seed)[:max_reviews]
+    reviews = imdb.load_imdb(data, "train", seed=seed)
     test = imdb.load_imdb(data, "test", seed=seed) if imdb.has_test_split(data) else None
     validation_size = max(1, int(len(reviews) * validation_fraction))
     fit_part, validation_part = reviews[:-validation_size], reviews[-validation_size:]
@@ -101,10 +100,6 @@ def train(
         with strategy.scope():
             classifier = sentiment_model.build_classifier(params)
             sentiment_model.compile_classifier(classifier, params)
-            classifier.optimizer.build(classifier.trainable_variables)
-            # Keras 3 reduces the first (x, y) batch with strategy.reduce, which multi-worker
-            # strategies refuse for nested values: let fit find the strategy from this scope instead.
-            classifier._distribute_strategy = None
             timer = EpochTimer()
             callbacks = [keras.callbacks.EarlyStopping("val_accuracy", patience=2, restore_best_weights=True), timer]
             if chief:
