@@ -38,14 +38,18 @@ def train_classifier(news, *, run_dir, epochs=3, batch_size=64, max_tokens=50_00
                              strategy=strategy)
     chief = is_chief(strategy)
     callbacks = [*callbacks, *([keras.callbacks.TensorBoard(log_dir=os.path.join(run_dir, SCALARS_DIR))] if chief else [])]
-    history = model.fit(
-        batches(news.texts(news.train), news.train["label"], batch_size, shuffle_seed=seed),
-        validation_data=batches(news.texts(news.test), news.test["label"], 512),
-        epochs=epochs,
-        callbacks=callbacks,
-        shuffle=False,  # the training batches reshuffle themselves, seeded
-        verbose=1 if progress else 0,
-    )
+    with strategy.scope():
+        # Keras 3 reduces the first (text, label) batch with strategy.reduce, which multi-worker
+        # strategies refuse for strings: let fit find the strategy from this scope instead.
+        model._distribute_strategy = None
+        history = model.fit(
+            batches(news.texts(news.train), news.train["label"], batch_size, shuffle_seed=seed),
+            validation_data=batches(news.texts(news.test), news.test["label"], 512),
+            epochs=epochs,
+            callbacks=callbacks,
+            shuffle=False,  # the training batches reshuffle themselves, seeded
+            verbose=1 if progress else 0,
+        )
     if chief:
         save_model(model, os.path.join(run_dir, MODEL_FILE))
     return model, history.history
