@@ -23,7 +23,8 @@ URL_BREAKING = re.compile(r"[&#+%?]")
 
 def check_run(report, run_config):
     """Adds findings for every embedding TensorBoard lists (or fails to list) in this run."""
-    path, config, run = run_config.config_path, run_config.config, run_config.run
+    config, run = run_config.config, run_config.run
+    path = run_config.config_path if os.path.isfile(run_config.config_path) else run_config.config_dir
     if URL_BREAKING.search(run):
         report.add(ERROR, run_config.config_dir, f"run name {run!r} holds one of & # + % ?, which the projector "
                    "sends unencoded", "rename the run folder (letters, digits, '_', '.', '-', '/')")
