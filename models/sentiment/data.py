@@ -3,8 +3,8 @@
 Example:
 >>> from models.sentiment.data import load_imdb, SAMPLE_DIR
 >>> train = load_imdb(SAMPLE_DIR, "train")
->>> list(train.columns), sorted(train.label.unique())
-(['review', 'label'], [0, 1])
+>>> list(train.columns), train.label.value_counts().to_dict()
+(['review', 'label'], {1: 1000, 0: 1000})
 
 `path` may be the official `aclImdb_v1.tar.gz`, its extracted `aclImdb/` folder
 (`{train,test}/{pos,neg}/<id>_<rating>.txt`), a folder holding the gzip CSV copy
