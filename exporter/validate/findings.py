@@ -8,6 +8,7 @@ Example:
 
 import dataclasses
 import json
+import os
 
 ERROR = "error"
 WARNING = "warning"
@@ -24,7 +25,8 @@ class Finding:
     line: int | None = None
 
     def __str__(self):
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        path = os.path.relpath(self.path) if self.path.startswith(os.getcwd() + os.sep) else self.path
+        where = path if self.line is None else f"{path}:{self.line}"
         return f"{self.severity}: {where}: {self.message}; fix: {self.fix}"
 
 
