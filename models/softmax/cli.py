@@ -7,6 +7,9 @@ Example:
 """
 
 import argparse
+import os
+import shutil
+import tempfile
 
 from models.distribute import add_strategy_argument
 
@@ -60,16 +63,27 @@ def train_and_export(data, *, dataset="ag_news", logdir="logdir", run="softmax",
     from models.distribute import is_chief, make_strategy
     from models.softmax.data import load_news
     from models.softmax.export import export_probabilities
-    from models.softmax.train import train_classifier
+    from models.softmax.train import MODEL_FILE, SCALARS_DIR, train_classifier
 
     strategy = make_strategy(strategy)  # first: multi-worker must start before other TensorFlow ops
     news = load_news(data, dataset=dataset, seed=seed)
     run_dir = resolve_run_dir(logdir, run)
     print(f"{len(news.train)} training and {len(news.test)} test rows, {len(news.class_names)} classes", flush=True)
-    model, history = train_classifier(news, run_dir=run_dir, strategy=strategy, seed=seed, **options)
-    if not is_chief(strategy):
-        return
-    result = export_probabilities(model, news, logdir=logdir, run=run)
+    # Scalars and the model are written to a hidden folder first: an interrupted run leaves no half run.
+    os.makedirs(logdir, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=f".{os.path.basename(run_dir)}-training-", dir=logdir)
+    try:
+        model, history = train_classifier(news, run_dir=staging, strategy=strategy, seed=seed, **options)
+        if not is_chief(strategy):
+            return
+        result = export_probabilities(model, news, logdir=logdir, run=run)
+        for name in (SCALARS_DIR, MODEL_FILE):
+            target = os.path.join(run_dir, name)
+            if os.path.isdir(target):
+                shutil.rmtree(target)
+            os.replace(os.path.join(staging, name), target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     n, d = result.shape
     print(f"test accuracy {history['val_accuracy'][-1]:.4f}; exported {result.name}: {n} x {d} -> {result.run_dir}")
 
