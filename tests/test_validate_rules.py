@@ -129,6 +129,7 @@ CASES = [
     ("empty metadata file", metadata(""), "error", "never finishes", "metadata.tsv", None),
     ("not UTF-8", metadata(b"a\n\xff\nc\n"), "error", "not UTF-8", "metadata.tsv", 2),
     ("empty cell", metadata("w\tn\na\t\nb\t2\nc\t3\n"), "warning", "empty cell", "metadata.tsv", 2),
+    ("repeated column name", metadata("w\tw\na\t1\nb\t2\nc\t3\n"), "warning", "column names repeat", "metadata.tsv", 1),
     ("ragged metadata", metadata("w\tn\na\t1\tx\nb\t2\nc\t3\n"), "warning", "3 cells where the header has 2", "metadata.tsv", 2),
     ("metadata path with ..", edit_config('"emb/metadata.tsv"', '"../elsewhere/metadata.tsv"'), "error", "resolves outside", "projector_config.pbtxt", None),
     ("absolute metadata path", edit_config('"emb/metadata.tsv"', '"/etc/hostname"'), "error", "resolves outside", "projector_config.pbtxt", None),

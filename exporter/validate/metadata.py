@@ -88,6 +88,9 @@ def _check_cells(report, path, text, header, header_line, records, *, blank_is_c
                        ragged)
         if "" in header:
             report.add(WARNING, path, "an empty column name in the header", "name every column", header_line)
+        if len(set(header)) != len(header):
+            report.add(WARNING, path, "column names repeat: the projector keeps only the last column of each name",
+                       "give every column its own name", header_line)
     empty = next((n for n, cells in records if None in cells), None)
     if empty:
         report.add(WARNING, path, "an empty cell: the projector stores null and its search can fail on it "
