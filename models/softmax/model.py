@@ -4,8 +4,8 @@ Example:
 >>> import numpy as np
 >>> texts = np.array(["stocks fall", "team wins cup", "shares rise", "coach quits"], object)
 >>> model = build_classifier(texts, num_classes=2)
->>> model.output_shape
-(None, 2)
+>>> model.predict(as_inputs(["stocks rise"]), verbose=0).shape
+(1, 2)
 
 A linear model over bag-of-bigrams features is the classic strong baseline on
 AG News and DBpedia (Zhang et al., 2015) and trains in seconds per epoch on 2
