@@ -37,35 +37,45 @@ _FOUR_DIGITS = _word_table([f"{i:04d}" for i in range(10_000)])
 _THREE_DIGITS_E = _word_table([f"{i:03d}e" for i in range(1000)])
 _EXPONENT_TAB = _word_table([f"{'-' if e < 0 else '+'}{abs(e):02d}\t" for e in range(-64, 64)])
 _POW10 = 10.0 ** np.arange(-80, 40)
+_UPPER = np.array([10**10, 10**9], np.int64)
+_NEGATIVE_LEAD = np.array([0, 1000], np.int64)
 
 
 def format_vectors(matrix):
     """Tab-separated rows, one per point, every float32 bit-exact when parsed back."""
+    return _format_block(matrix).tobytes()
+
+
+def _format_block(matrix):
+    """The text of `format_vectors` as a uint8 array (written without another copy)."""
     matrix = np.asarray(matrix, np.float32)
     n, d = matrix.shape
     x = matrix.ravel().astype(np.float64)
     negative = np.signbit(x)
+    sign = negative.view(np.uint8)
     a = np.abs(x)
     with np.errstate(divide="ignore"):
         exp = np.floor(np.log10(a))
     exp[a == 0] = 0
     exp = exp.astype(np.int64)
-    digits = 10 - negative.astype(np.int64)
-    mant = np.rint(a / _POW10[exp - digits + 81]).astype(np.int64)
+    upper = _UPPER[sign]  # 9 digits after a '-', 10 otherwise
+    mant = np.rint(a / _POW10[exp + sign + 71]).astype(np.int64)  # a / 10 ** (exp - digits + 1)
     # log10 can be one off near powers of ten, and rounding can carry into a new digit.
-    bad = (mant >= 10**digits) | ((mant < 10 ** (digits - 1)) & (a > 0))
+    bad = (mant >= upper) | ((mant * 10 < upper) & (a > 0))
     if bad.any():
-        exp[bad] += np.where(mant[bad] >= 10 ** digits[bad], 1, -1)
-        mant[bad] = np.rint(a[bad] / _POW10[exp[bad] - digits[bad] + 81])
-    words = np.empty((x.size, 4), np.uint32)
+        exp[bad] += np.where(mant[bad] >= upper[bad], 1, -1)
+        mant[bad] = np.rint(a[bad] / _POW10[exp[bad] + sign[bad] + 71])
+    # NumPy's integer % is several times slower than //: remainders are derived instead.
+    thousands = mant // 1000
     lead = mant // 10_000_000
-    words[:, 0] = _LEAD[np.where(negative, lead + 1000, lead)]
-    words[:, 1] = _FOUR_DIGITS[(mant // 1000) % 10_000]
-    words[:, 2] = _THREE_DIGITS_E[mant % 1000]
+    words = np.empty((x.size, 4), np.uint32)
+    words[:, 0] = _LEAD[lead + _NEGATIVE_LEAD[sign]]
+    words[:, 1] = _FOUR_DIGITS[thousands - lead * 10_000]
+    words[:, 2] = _THREE_DIGITS_E[mant - thousands * 1000]
     words[:, 3] = _EXPONENT_TAB[exp + 64]
     text = words.view(np.uint8).reshape(n, d * 16)
     text[:, -1] = ord("\n")
-    return text.tobytes()
+    return text
 
 
 def write_vectors_tsv(path, matrix):
@@ -75,7 +85,7 @@ def write_vectors_tsv(path, matrix):
     with open_atomic(path) as f, concurrent.futures.ThreadPoolExecutor(2) as pool:
         pending = collections.deque()
         for block in blocks:
-            pending.append(pool.submit(format_vectors, block))
+            pending.append(pool.submit(_format_block, block))
             if len(pending) > 4:  # bounded read-ahead keeps memory flat
                 f.write(pending.popleft().result())
         while pending:
