@@ -18,6 +18,8 @@ import shutil
 import tempfile
 import warnings
 
+import numpy as np
+
 from exporter.errors import ExportError, ExportWarning
 from exporter.table import SPHEREIZE_MIN_DIM, TENSORBOARD_MAX_POINTS, EmbeddingTable
 from exporter.writers import bookmarks as bookmarks_writer
@@ -27,6 +29,8 @@ from exporter.writers.event_file import ensure_event_file
 
 VECTORS_TSV = "vectors.tsv"
 METADATA_TSV = "metadata.tsv"
+# Above this, squares summed over 100,000 points overflow float32 in the browser's PCA.
+_BROWSER_PCA_LIMIT = 1e15
 # Characters the projector frontend puts into request URLs unencoded without harm.
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
@@ -104,6 +108,14 @@ def export_table(
             ExportWarning,
             stacklevel=2,
         )
+    peak = float(np.abs(table.vectors).max())
+    if peak > _BROWSER_PCA_LIMIT:
+        warnings.warn(
+            f"{name}: values reach {peak:.3g}: the projector's PCA sums squares in float32 and draws "
+            "nothing past ~1e19: rescale the vectors or pass normalize=True / --normalize",
+            ExportWarning,
+            stacklevel=2,
+        )
     if normalize:
         table = table.normalized()
     elif table.dim < SPHEREIZE_MIN_DIM:
@@ -124,7 +136,8 @@ def export_table(
             )
 
     os.makedirs(run_dir, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=".staging-", dir=run_dir)
+    _remove_orphaned_staging(run_dir)
+    staging = tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=run_dir)
     try:
         staged = _stage_files(staging, table, marks, write_tsv, standalone_config)
         with run_lock(run_dir):
@@ -178,6 +191,24 @@ def resolve_run_dir(logdir, run):
     if os.path.commonpath([root, run_dir]) != root:
         raise ExportError(f"run {run!r} resolves outside {logdir} (a symlink?): pick another run name")
     return run_dir
+
+
+def _remove_orphaned_staging(run_dir):
+    """Deletes staging folders left by exporters that were killed (their PID is gone)."""
+    for entry in os.scandir(run_dir):
+        match = re.match(r"\.staging-(\d+)-", entry.name)
+        if match and entry.is_dir() and not _process_alive(int(match.group(1))):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _process_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _row_count(vectors):

@@ -366,3 +366,19 @@ def test_a_crash_or_ctrl_c_mid_write_leaves_the_previous_export_intact(tmp_path,
     # The run is not left locked or broken: the next export goes through.
     export(random_vectors(10, 8), None, logdir, name="after")
     assert sorted(e.tensor_name for e in read_config(str(run_dir)).embeddings) == ["after", "words"]
+    # ... and removes what the killed exporter left behind.
+    assert not any(name.startswith(".staging-") for name in os.listdir(run_dir))
+
+
+def test_values_too_large_for_the_browsers_pca_get_a_warning(tmp_path):
+    with pytest.warns(ExportWarning, match="draws nothing past"):
+        export(random_vectors(10, 60, special_values=False) * 1e20, None, tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ExportWarning)
+        export(random_vectors(10, 60, special_values=False) * 1e6, None, tmp_path)
+
+
+def test_column_names_that_clean_to_the_same_name_are_refused(tmp_path):
+    with pytest.raises(ExportError, match="repeat once tabs"):
+        export(random_vectors(3, 4), {"a\tb": [1, 2, 3], "a b": [4, 5, 6]}, tmp_path)
+    assert not (tmp_path / "run" / "words").exists()

@@ -12,6 +12,7 @@ import concurrent.futures
 import numpy as np
 import pandas as pd
 
+from exporter.errors import ExportError
 from exporter.writers.atomic import open_atomic
 
 #: Shown instead of an empty or whitespace-only value: the projector skips blank lines.
@@ -109,7 +110,13 @@ _SEPARATORS = str.maketrans({c: " " for c in "\t\r\n\v\f\x1c\x1d\x1e\x85\u2028\u
 def format_metadata(frame):
     """The `metadata.tsv` text: a header row only when there are several columns."""
     columns = [[clean_value(v) for v in frame[c].tolist()] for c in frame.columns]
-    lines = ["\t".join(clean_value(c) for c in frame.columns)] if len(columns) > 1 else []
+    header = [clean_value(c) for c in frame.columns]
+    if len(set(header)) != len(header):
+        raise ExportError(
+            f"metadata column names {list(frame.columns)} repeat once tabs and line breaks become "
+            "spaces: the projector keeps one column per name: rename them"
+        )
+    lines = ["\t".join(header)] if len(columns) > 1 else []
     lines.extend("\t".join(row) for row in zip(*columns))
     return "\n".join(lines) + "\n"
 
