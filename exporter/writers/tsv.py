@@ -8,6 +8,7 @@ b'1.500000000e+00\\t-2.50000000e-01\\n'
 
 import collections
 import concurrent.futures
+import threading
 
 import numpy as np
 import pandas as pd
@@ -23,8 +24,8 @@ _BLOCK_VALUES = 1 << 16
 # Each value is written in scientific notation, 10 significant digits for positives
 # and 9 after a '-', so every value is 15 characters and every float32 round-trips
 # exactly. Formatting is vectorised with lookup tables of 4-byte words and spread
-# over two threads (NumPy releases the GIL): measured ~18x faster than the
-# tutorial's str() loop and ~10x faster than numpy.savetxt (benchmarks/export_speed.py).
+# over two threads (NumPy releases the GIL): more than 10x faster than the tutorial's
+# str() loop and than numpy.savetxt, measured by `python -m benchmarks.export_speed`.
 
 
 def _word_table(strings):
@@ -51,32 +52,59 @@ def _format_block(matrix):
     """The text of `format_vectors` as a uint8 array (written without another copy)."""
     matrix = np.asarray(matrix, np.float32)
     n, d = matrix.shape
-    x = matrix.ravel().astype(np.float64)
-    negative = np.signbit(x)
-    sign = negative.view(np.uint8)
-    a = np.abs(x)
+    a, scale, exp, mant, upper, index, negative = _scratch(matrix.size)
+    np.copyto(a, matrix.ravel())
+    sign = np.signbit(a, out=negative).view(np.uint8)
+    np.abs(a, out=a)
     with np.errstate(divide="ignore"):
-        exp = np.floor(np.log10(a))
-    exp[a == 0] = 0
-    exp = exp.astype(np.int64)
-    upper = _UPPER[sign]  # 9 digits after a '-', 10 otherwise
-    mant = np.rint(a / _POW10[exp + sign + 71]).astype(np.int64)  # a / 10 ** (exp - digits + 1)
+        np.log10(a, out=scale)
+    np.floor(scale, out=scale)
+    scale[a == 0] = 0
+    np.copyto(exp, scale, casting="unsafe")
+    np.take(_UPPER, sign, out=upper)  # 9 digits after a '-', 10 otherwise
+    np.add(exp, sign, out=index)
+    index += 71  # index of 10 ** (exp - digits + 1) in _POW10
+    np.take(_POW10, index, out=scale)
+    np.divide(a, scale, out=scale)
+    np.rint(scale, out=scale)
+    np.copyto(mant, scale, casting="unsafe")
     # log10 can be one off near powers of ten, and rounding can carry into a new digit.
     bad = (mant >= upper) | ((mant * 10 < upper) & (a > 0))
     if bad.any():
         exp[bad] += np.where(mant[bad] >= upper[bad], 1, -1)
         mant[bad] = np.rint(a[bad] / _POW10[exp[bad] + sign[bad] + 71])
+    words = np.empty((matrix.size, 4), np.uint32)
     # NumPy's integer % is several times slower than //: remainders are derived instead.
-    thousands = mant // 1000
-    lead = mant // 10_000_000
-    words = np.empty((x.size, 4), np.uint32)
-    words[:, 0] = _LEAD[lead + _NEGATIVE_LEAD[sign]]
-    words[:, 1] = _FOUR_DIGITS[thousands - lead * 10_000]
-    words[:, 2] = _THREE_DIGITS_E[mant - thousands * 1000]
-    words[:, 3] = _EXPONENT_TAB[exp + 64]
+    lead, thousands = upper, index  # reused: no longer needed
+    np.floor_divide(mant, 10_000_000, out=lead)
+    np.floor_divide(mant, 1000, out=thousands)
+    mant -= thousands * 1000
+    words[:, 2] = _THREE_DIGITS_E[mant]
+    thousands -= lead * 10_000
+    words[:, 1] = _FOUR_DIGITS[thousands]
+    lead += _NEGATIVE_LEAD[sign]
+    words[:, 0] = _LEAD[lead]
+    exp += 64
+    words[:, 3] = _EXPONENT_TAB[exp]
     text = words.view(np.uint8).reshape(n, d * 16)
     text[:, -1] = ord("\n")
     return text
+
+
+_SCRATCH = threading.local()
+
+
+def _scratch(size):
+    """This thread's scratch arrays (a, scale, exp, mant, upper, index, sign) of `size` values.
+
+    Reused block after block: fresh temporaries per block cost more in page faults
+    than the arithmetic (~20% of the time in a new process, measured).
+    """
+    arrays = getattr(_SCRATCH, "arrays", None)
+    if arrays is None or len(arrays[0]) < size:
+        n = max(size, _BLOCK_VALUES)
+        arrays = _SCRATCH.arrays = (np.empty(n), np.empty(n), *(np.empty(n, np.int64) for _ in range(4)), np.empty(n, bool))
+    return [array[:size] for array in arrays]
 
 
 def write_vectors_tsv(path, matrix):
