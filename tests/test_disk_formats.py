@@ -1,7 +1,6 @@
 """Every on-disk format, built here from small models, exported through the CLI and read
 back through a real TensorBoard: row i must be the vector of vocabulary entry i."""
 
-import os
 
 import numpy as np
 import pytest

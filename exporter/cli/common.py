@@ -12,7 +12,7 @@ def add_destination_args(parser, default_name="embedding"):
 def add_export_options(parser):
     group = parser.add_argument_group("export options")
     group.add_argument("--normalize", action="store_true", help="scale vectors to unit length (t-SNE/UMAP assume it)")
-    group.add_argument("--max-points", type=_positive_int, metavar="N",
+    group.add_argument("--max-points", type=at_least(2), metavar="N",
                        help="sample down to N points (TensorBoard shows at most 100,000)")
     group.add_argument("--stratify", metavar="COLUMN", help="with --max-points: keep each value's share of COLUMN")
     group.add_argument("--seed", type=int, default=0, help="sampling seed (default: %(default)s)")
@@ -39,8 +39,13 @@ def report(result):
     print(f"exported {result.name}: {n} x {d}{dropped} -> {result.run_dir}")
 
 
-def _positive_int(text):
-    value = int(text)
-    if value < 2:
-        raise argparse.ArgumentTypeError("must be at least 2")
-    return value
+def at_least(minimum):
+    """An argparse `type` for whole numbers >= `minimum`."""
+
+    def parse(text):
+        value = int(text)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+
+    return parse

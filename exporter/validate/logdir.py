@@ -22,7 +22,7 @@ from tensorboard.plugins.projector import metadata as projector_metadata
 from tensorboard.plugins.projector import projector_plugin
 from tensorboard.plugins.projector.projector_config_pb2 import ProjectorConfig
 
-from exporter.validate.findings import ERROR, WARNING, Report
+from exporter.validate.findings import ERROR, WARNING
 
 CONFIG_FILE = projector_metadata.PROJECTOR_FILENAME
 

@@ -9,6 +9,8 @@ import glob
 import os
 import re
 
+import numpy as np
+
 from exporter.errors import ExportError
 from exporter.writers.atomic import write_atomic
 
@@ -60,7 +62,9 @@ def write_checkpoint(run_dir, tensors):
         prefix=prefix,
         tensor_names=names,
         shape_and_slices=[""] * len(names),
-        tensors=[tf.constant(tensors[name]) for name in names],
+        # DLPack hands TensorFlow the NumPy buffers without the copy tf.constant makes
+        # (~0.3 s per 300 MB); SaveV2 has finished with them when it returns.
+        tensors=[tf.experimental.dlpack.from_dlpack(np.ascontiguousarray(tensors[name]).__dlpack__()) for name in names],
     )
     return prefix
 

@@ -5,8 +5,7 @@ Example:
     tensorboard --logdir logdir   # run "sentiment", tensor "words"; colour by "sentiment"
 """
 
-import argparse
-
+from exporter.cli.common import at_least
 from models.distribute import add_strategy_argument
 
 DEMO_EPOCHS = 15
@@ -28,16 +27,16 @@ def register(subparsers):
         "(id,rating,sentiment,review,url), or 'download' for the official Stanford tarball "
         "(default: the bundled 2,400-review sample)",
     )
-    parser.add_argument("--epochs", type=_at_least(1), metavar="N", default=DEMO_EPOCHS,
+    parser.add_argument("--epochs", type=at_least(1), metavar="N", default=DEMO_EPOCHS,
                         help="most epochs; the best validation epoch is kept (default: %(default)s)")
     parser.add_argument("--logdir", default="logdir", help="TensorBoard log directory (default: %(default)s)")
-    parser.add_argument("--vocab-size", type=_at_least(3), metavar="N", default=20000,
+    parser.add_argument("--vocab-size", type=at_least(3), metavar="N", default=20000,
                         help="vocabulary size, padding and [UNK] included (default: %(default)s)")
-    parser.add_argument("--sequence-length", type=_at_least(1), metavar="N", default=400,
+    parser.add_argument("--sequence-length", type=at_least(1), metavar="N", default=400,
                         help="tokens kept per review (default: %(default)s)")
-    parser.add_argument("--embedding-dim", type=_at_least(1), metavar="N", default=16,
+    parser.add_argument("--embedding-dim", type=at_least(1), metavar="N", default=16,
                         help="embedding size (default: %(default)s)")
-    parser.add_argument("--batch-size", type=_at_least(1), metavar="N", default=256,
+    parser.add_argument("--batch-size", type=at_least(1), metavar="N", default=256,
                         help="global batch size (default: %(default)s)")
     add_strategy_argument(parser)
     parser.set_defaults(handler=run)
@@ -75,11 +74,3 @@ def train_and_export(data, *, logdir, **options):
 
 
 
-def _at_least(minimum):
-    def parse(text):
-        value = int(text)
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
-        return value
-
-    return parse

@@ -6,11 +6,12 @@ Example:
     tensorboard --logdir logdir   # run "softmax", tensor "probabilities"; colour by "true_class"
 """
 
-import argparse
+
 import os
 import shutil
 import tempfile
 
+from exporter.cli.common import at_least
 from models.distribute import add_strategy_argument
 
 DEMO_EPOCHS = 3
@@ -34,9 +35,9 @@ def register(subparsers):
     )
     parser.add_argument("--dataset", choices=("ag_news", "dbpedia"), default="ag_news",
                         help="which archive --data download fetches (default: %(default)s)")
-    parser.add_argument("--epochs", type=positive_int, default=DEMO_EPOCHS, help="training epochs (default: %(default)s)")
-    parser.add_argument("--batch-size", type=positive_int, default=64, help="global batch size (default: %(default)s)")
-    parser.add_argument("--max-tokens", type=positive_int, default=50_000,
+    parser.add_argument("--epochs", type=at_least(1), default=DEMO_EPOCHS, help="training epochs (default: %(default)s)")
+    parser.add_argument("--batch-size", type=at_least(1), default=64, help="global batch size (default: %(default)s)")
+    parser.add_argument("--max-tokens", type=at_least(1), default=50_000,
                         help="vocabulary: most frequent words and bigrams (default: %(default)s)")
     parser.add_argument("--logdir", default="logdir", help="TensorBoard log directory (default: %(default)s)")
     parser.add_argument("--run", default="softmax", help="run folder inside the logdir (default: %(default)s)")
@@ -88,8 +89,3 @@ def train_and_export(data, *, dataset="ag_news", logdir="logdir", run="softmax",
     print(f"test accuracy {history['val_accuracy'][-1]:.4f}; exported {result.name}: {n} x {d} -> {result.run_dir}")
 
 
-def positive_int(text):
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value

@@ -2,6 +2,8 @@
 
 import argparse
 
+from exporter.cli.common import at_least
+
 #: Sizes of `run_demo`: both languages train and export in well under 90 s on 2 cores.
 DEMO = {"num_sentences": 2000, "epochs": 8}
 
@@ -19,17 +21,17 @@ def register(subparsers):
     )
     parser.add_argument("--language", choices=("proximity", "random"), default="proximity",
                         help="which language to generate")
-    parser.add_argument("--epochs", type=_at_least(1), default=10, help="training epochs")
+    parser.add_argument("--epochs", type=at_least(1), default=10, help="training epochs")
     parser.add_argument("--logdir", default="logdir", help="TensorBoard log directory")
     parser.add_argument("--run", help="run folder (default: word2vec-<language>)")
-    parser.add_argument("--sentences", type=_at_least(1), default=5000, help="sentences to generate")
-    parser.add_argument("--sentence-length", type=_at_least(2), default=7, help="words per sentence")
-    parser.add_argument("--width", type=_at_least(1), default=2,
+    parser.add_argument("--sentences", type=at_least(1), default=5000, help="sentences to generate")
+    parser.add_argument("--sentence-length", type=at_least(2), default=7, help="words per sentence")
+    parser.add_argument("--width", type=at_least(1), default=2,
                         help="proximity language: next word at most this many letters away")
-    parser.add_argument("--words", type=_at_least(2), default=26, help="vocabulary size (aaa, bbb, ...; at most 26)")
-    parser.add_argument("--dim", type=_at_least(2), default=16, help="embedding dimensions")
-    parser.add_argument("--every", type=_at_least(1), default=1, help="export a snapshot every N epochs")
-    parser.add_argument("--keep", type=_at_least(1), help="keep only the newest N snapshots (default: all)")
+    parser.add_argument("--words", type=at_least(2), default=26, help="vocabulary size (aaa, bbb, ...; at most 26)")
+    parser.add_argument("--dim", type=at_least(2), default=16, help="embedding dimensions")
+    parser.add_argument("--every", type=at_least(1), default=1, help="export a snapshot every N epochs")
+    parser.add_argument("--keep", type=at_least(1), help="keep only the newest N snapshots (default: all)")
     parser.add_argument("--watch", default="bbb", help="word whose similarities are logged as scalars")
     parser.add_argument("--seed", type=int, default=0, help="seed of the language and the training")
     parser.set_defaults(handler=run)
@@ -65,11 +67,3 @@ def _report(language, model, logdir, run):
     )
 
 
-def _at_least(minimum):
-    def parse(text):
-        value = int(text)
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be at least {minimum}")
-        return value
-
-    return parse
