@@ -18,8 +18,6 @@ import shutil
 import tempfile
 import warnings
 
-import numpy as np
-
 from exporter.errors import ExportError, ExportWarning
 from exporter.table import SPHEREIZE_MIN_DIM, TENSORBOARD_MAX_POINTS, EmbeddingTable
 from exporter.writers import bookmarks as bookmarks_writer
@@ -108,7 +106,7 @@ def export_table(
             ExportWarning,
             stacklevel=2,
         )
-    peak = float(np.abs(table.vectors).max())
+    peak = max(float(table.vectors.max()), -float(table.vectors.min()))  # no |x| copy of the matrix
     if peak > _BROWSER_PCA_LIMIT:
         warnings.warn(
             f"{name}: values reach {peak:.3g}: the projector's PCA sums squares in float32 and draws "
