@@ -61,10 +61,19 @@ def make_bookmark(label, coordinates, *, projection="pca", color_by=None):
 
 
 def pca_coordinates(matrix, dims=2):
-    """The top `dims` principal components of all rows (the projector's PCA uses a sample)."""
-    centered = np.asarray(matrix, np.float64) - np.mean(matrix, axis=0)
-    _, _, components = np.linalg.svd(centered[:: max(1, len(centered) // 50_000)], full_matrices=False)
-    return centered @ components[:dims].T
+    """Every row projected on the top `dims` principal components.
+
+    The components are fitted on at most 20,000 evenly spaced rows (as the projector
+    fits its PCA on a sample); no centred copy of the matrix is made.
+    """
+    mean = matrix.mean(axis=0, dtype=np.float64)
+    sample = np.asarray(matrix[:: max(1, len(matrix) // 20_000)], np.float64) - mean
+    if sample.shape[1] <= sample.shape[0]:  # the D x D covariance is the cheaper route (~10x for 768)
+        _, vectors = np.linalg.eigh(sample.T @ sample)
+        top = vectors[:, ::-1][:, :dims]
+    else:
+        top = np.linalg.svd(sample, full_matrices=False)[2][:dims].T
+    return (matrix @ top.astype(matrix.dtype)) - (mean @ top)
 
 
 def write_bookmarks(path, bookmarks):
