@@ -64,7 +64,7 @@ def pca_coordinates(matrix, dims=2):
     """Every row projected on the top `dims` principal components.
 
     The components are fitted on at most 20,000 evenly spaced rows (as the projector
-    fits its PCA on a sample); no centred copy of the matrix is made.
+    fits its PCA on a sample); rows are centred block by block, not all at once.
     """
     mean = matrix.mean(axis=0, dtype=np.float64)
     sample = np.asarray(matrix[:: max(1, len(matrix) // 20_000)], np.float64) - mean
@@ -73,7 +73,11 @@ def pca_coordinates(matrix, dims=2):
         top = vectors[:, ::-1][:, :dims]
     else:
         top = np.linalg.svd(sample, full_matrices=False)[2][:dims].T
-    return (matrix @ top.astype(matrix.dtype)) - (mean @ top)
+    # float64 (float32 overflows near its maximum), one block of rows at a time.
+    rows = max(1, (1 << 22) // matrix.shape[1])
+    return np.concatenate(
+        [(np.asarray(matrix[i : i + rows], np.float64) - mean) @ top for i in range(0, len(matrix), rows)]
+    )
 
 
 def write_bookmarks(path, bookmarks):
