@@ -11,7 +11,6 @@ import concurrent.futures
 import threading
 
 import numpy as np
-import pandas as pd
 
 from exporter.errors import ExportError
 from exporter.writers.atomic import open_atomic
@@ -153,12 +152,3 @@ def write_metadata_tsv(path, frame):
     """Writes `metadata.tsv` atomically: UTF-8 without BOM, LF endings, final newline."""
     with open_atomic(path) as f:
         f.write(format_metadata(frame).encode("utf-8"))
-
-
-def read_metadata_tsv(path):
-    """Reads a metadata file back with the projector's rules (see `exporter.validate.frontend`)."""
-    from exporter.validate.frontend import parse_metadata
-
-    with open(path, encoding="utf-8") as f:
-        header, rows = parse_metadata(f.read())
-    return pd.DataFrame(rows, columns=header)
