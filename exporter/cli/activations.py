@@ -21,7 +21,7 @@ def register(subparsers):
     )
     parser.add_argument("model", metavar="MODEL", help="a saved Keras model taking raw strings (.keras or .h5)")
     parser.add_argument("--layer", required=True, help="layer whose outputs to export (see model.summary())")
-    parser.add_argument("--data", required=True, metavar="FILE", help="CSV or TSV (by extension) with a header")
+    parser.add_argument("--data", required=True, metavar="FILE", help="CSV or TSV (by extension) with a header, or text (one per line, column 'text')")
     parser.add_argument("--text-column", required=True, metavar="COL", help="column holding the input texts")
     parser.add_argument("--label-column", metavar="COL", help="extra metadata column, e.g. the class")
     parser.add_argument("--batch-size", type=int, default=256, help="texts per forward pass (default: %(default)s)")
@@ -47,27 +47,15 @@ def run(args):
 
 
 def _read_texts(path, columns):
-    import csv
-    import os
-
     import pandas as pd
 
     from exporter.errors import ExportError
+    from exporter.sources.text_table import column, read_text_table
 
-    if not os.path.isfile(path):
-        raise ExportError(f"--data {path}: no such file")
-    sep = "\t" if path.endswith((".tsv", ".tab")) else ","
-    quoting = csv.QUOTE_NONE if sep == "\t" else csv.QUOTE_MINIMAL
-    try:
-        frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, quoting=quoting, encoding="utf-8")
-    except (ValueError, pd.errors.ParserError) as error:
-        raise ExportError(f"--data {path}: cannot read it as {'TSV' if sep == chr(9) else 'CSV'}: {error}") from None
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ExportError(f"--data {path}: no column {missing[0]!r}; the columns are {list(frame.columns)}")
+    frame = read_text_table(path)
     if frame.empty:
         raise ExportError(f"--data {path}: no rows")
-    return frame[columns]
+    return pd.DataFrame({name: column(frame, name, path) for name in columns})
 
 
 def _load_model(path, *, unsafe):

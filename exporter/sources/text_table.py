@@ -46,5 +46,5 @@ def read_text_table(path, *, header="infer", names=None):
 def column(frame, name, path):
     """`frame[name]` as a list of str, or an `ExportError` listing the columns there are."""
     if name not in frame.columns:
-        raise ExportError(f"{path} has no column {name!r}: its columns are {', '.join(map(str, frame.columns))}")
+        raise ExportError(f"{path} has no column {name!r}: its columns are {[str(c) for c in frame.columns]}")
     return frame[name].astype(str).tolist()
