@@ -20,9 +20,9 @@ TARGET_ACCURACY = 0.88
 
 def measure(data=None, epochs=None):
     """Trains on `data` (default: ../shared/data/ag_news), exports, and returns the figures as a dict."""
-    import keras
 
     from models.softmax.cli import DEMO_EPOCHS
+    from models.timing import EpochTimer
     from models.softmax.data import load_news
     from models.softmax.export import export_probabilities
     from models.softmax.train import train_classifier
@@ -30,19 +30,12 @@ def measure(data=None, epochs=None):
     data = data or (SHARED_AG_NEWS if os.path.isdir(SHARED_AG_NEWS) else None)
     epochs = epochs or DEMO_EPOCHS
     news = load_news(data)
-    epoch_seconds = []
-
-    class EpochTimer(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            self.start = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            epoch_seconds.append(time.perf_counter() - self.start)
+    timer = EpochTimer()
 
     with tempfile.TemporaryDirectory() as logdir:
         start = time.perf_counter()
         model, history = train_classifier(news, run_dir=os.path.join(logdir, "softmax"), epochs=epochs,
-                                          progress=False, callbacks=[EpochTimer()])
+                                          progress=False, callbacks=[timer])
         train_seconds = time.perf_counter() - start
         start = time.perf_counter()
         result = export_probabilities(model, news, logdir=logdir, run="softmax", progress=False)
@@ -54,8 +47,8 @@ def measure(data=None, epochs=None):
         "epochs": epochs,
         "test_accuracy": round(float(history["val_accuracy"][-1]), 4),
         "target_accuracy": TARGET_ACCURACY,
-        "seconds_per_epoch": round(sum(epoch_seconds[1:] or epoch_seconds) / max(1, len(epoch_seconds) - 1), 2),
-        "first_epoch_seconds": round(epoch_seconds[0], 2),
+        "seconds_per_epoch": round(sum(timer.seconds[1:] or timer.seconds) / max(1, len(timer.seconds) - 1), 2),
+        "first_epoch_seconds": round(timer.seconds[0], 2),
         "train_seconds": round(train_seconds, 2),
         "export_seconds": round(export_seconds, 2),
         "exported_shape": list(result.shape),

@@ -17,7 +17,6 @@ import dataclasses
 import os
 import shutil
 import tempfile
-import time
 
 import keras
 import numpy as np
@@ -27,6 +26,7 @@ from exporter.errors import ExportError
 from models import distribute
 from models.sentiment import data as imdb
 from models.sentiment import model as sentiment_model
+from models.timing import EpochTimer
 
 RUN = "sentiment"
 MODEL_FILE = "sentiment.keras"
@@ -147,20 +147,6 @@ def token_counts(vocabulary, params, texts):
     )
     batches = tf.data.Dataset.from_tensor_slices(texts.to_numpy(str)).batch(512).map(counter)
     return np.concatenate([[0], sum(batch.numpy().sum(axis=0) for batch in batches)])
-
-
-class EpochTimer(keras.callbacks.Callback):
-    """Records the wall-clock seconds of each epoch."""
-
-    def __init__(self):
-        super().__init__()
-        self.seconds = []
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.started = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.seconds.append(time.perf_counter() - self.started)
 
 
 def _token_ids(vectorizer, texts):
