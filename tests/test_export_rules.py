@@ -382,3 +382,10 @@ def test_column_names_that_clean_to_the_same_name_are_refused(tmp_path):
     with pytest.raises(ExportError, match="repeat once tabs"):
         export(random_vectors(3, 4), {"a\tb": [1, 2, 3], "a b": [4, 5, 6]}, tmp_path)
     assert not (tmp_path / "run" / "words").exists()
+
+
+def test_a_ragged_vector_file_names_the_first_short_line(tmp_path):
+    (tmp_path / "ragged.tsv").write_text("a\t1\t2\nb\t3\nc\t5\t6\n", encoding="utf-8")
+    result = cli("import", tmp_path / "ragged.tsv", "--logdir", tmp_path / "logdir", "--run", "run")
+    assert_one_error_line(result, "line 2 has 2 values where the rows before have 3")
+    assert not (tmp_path / "logdir").exists()

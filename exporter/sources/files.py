@@ -78,8 +78,20 @@ def read_vectors(path):
                 filled += len(chunk)
                 bar.update(len(chunk))
     except (ValueError, pd.errors.ParserError) as error:
-        raise ExportError(f"{path}: cannot read it as a matrix: {str(error).splitlines()[0]}") from None
+        ragged = _first_ragged_line(path, sep, width + trailing)
+        reason = ragged or str(error).splitlines()[0]
+        raise ExportError(f"{path}: cannot read it as a matrix: {reason}") from None
     return vectors[:filled], labels
+
+
+def _first_ragged_line(path, sep, width):
+    """What is wrong with the first line of another width than `width`, or None."""
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            count = len(line.rstrip("\n").split(sep))
+            if count != width and (number > 1 or count != 2):  # line 1 may be a word2vec "N D" header
+                return f"line {number} has {count} values where the rows before have {width}: every row needs as many"
+    return None
 
 
 def read_metadata(path):
