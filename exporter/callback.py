@@ -19,10 +19,15 @@ read (keras-team/keras#20210); this callback writes through `export_table`.
 import collections
 import difflib
 import re
+import time
 import warnings
 
 import keras
 import numpy as np
+from tensorboard.compat.proto.event_pb2 import Event
+from tensorboard.plugins.scalar.summary_v2 import scalar_pb
+from tensorboard.plugins.text.summary_v2 import text_pb
+from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
 from exporter.errors import ExportError, ExportWarning
 from exporter.export import export_table, remove_export, resolve_run_dir
@@ -105,8 +110,6 @@ class ProjectorCallback(keras.callbacks.Callback):
         return [name for layer in (*self.embeddings, *self.outputs) for name in self._written[layer]]
 
     def on_train_begin(self, logs=None):
-        import tensorflow as tf
-
         # Misspelt layers and wrong vocabularies fail here, before anything is written.
         for layer, vocabulary in self.embeddings.items():
             embedding_table(self.model, vocabulary, layer=layer)
@@ -114,7 +117,8 @@ class ProjectorCallback(keras.callbacks.Callback):
             find_layer(self.model, layer)
         for layer in (*self.embeddings, *self.outputs):
             self._written[layer] = _existing_snapshots(self.run_dir, layer)
-        self._writer = tf.summary.create_file_writer(self.run_dir)
+        # TensorBoard's own writer, not tf.summary: the callback runs on every Keras backend.
+        self._writer = EventFileWriter(self.run_dir)
         self._epoch = None
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -173,20 +177,21 @@ class ProjectorCallback(keras.callbacks.Callback):
             self.on_snapshot(result, table, epoch)
 
     def _log_watched(self, layer, table, epoch):
-        import tensorflow as tf
-
         labels = table.metadata.iloc[:, 0].tolist()
         unit = table.vectors / np.maximum(np.linalg.norm(table.vectors, axis=1, keepdims=True), 1e-12)
-        with self._writer.as_default(step=epoch):
-            for word, tracked in self._tracked.get(layer, {}).items():
-                row = labels.index(word)
-                similarity = unit @ unit[row]
-                order = [i for i in np.argsort(-similarity, kind="stable") if i != row][: self.neighbours]
-                tracked.update(dict.fromkeys(labels[i] for i in order))
-                lines = [f"| {labels[i]} | {similarity[i]:.3f} |" for i in order]
-                tf.summary.text(f"{layer}/neighbours({word})", "\n".join(["| neighbour | cosine |", "|---|---|", *lines]))
-                for other in tracked:
-                    tf.summary.scalar(f"{layer}/sim({word}, {other})", similarity[labels.index(other)])
+        for word, tracked in self._tracked.get(layer, {}).items():
+            row = labels.index(word)
+            similarity = unit @ unit[row]
+            order = [i for i in np.argsort(-similarity, kind="stable") if i != row][: self.neighbours]
+            tracked.update(dict.fromkeys(labels[i] for i in order))
+            lines = [f"| {labels[i]} | {similarity[i]:.3f} |" for i in order]
+            self._write(epoch, text_pb(f"{layer}/neighbours({word})",
+                                       "\n".join(["| neighbour | cosine |", "|---|---|", *lines])))
+            for other in tracked:
+                self._write(epoch, scalar_pb(f"{layer}/sim({word}, {other})", similarity[labels.index(other)]))
+
+    def _write(self, step, summary):
+        self._writer.add_event(Event(wall_time=time.time(), step=step, summary=summary))
 
 
 def snapshot_name(layer, epoch):

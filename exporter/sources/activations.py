@@ -10,6 +10,7 @@ Example:
 """
 
 import difflib
+import sys
 
 import numpy as np
 from tqdm.auto import tqdm
@@ -35,8 +36,9 @@ def layer_outputs(model, layer, inputs, *, batch_size=256, progress=True):
     import keras
 
     target = find_layer(model, layer) if isinstance(layer, str) else layer
+    reader = _string_reader(model) if keras.backend.backend() != "tensorflow" else None
     try:
-        extractor = keras.Model(model.inputs, target.output)
+        extractor = keras.Model(reader.output if reader else model.inputs, target.output)
     except (AttributeError, ValueError, TypeError) as error:
         raise ExportError(
             f"cannot read layer {target.name!r} of this model ({error}); give a functional or "
@@ -47,7 +49,7 @@ def layer_outputs(model, layer, inputs, *, batch_size=256, progress=True):
     chunks = []
     filled = 0
     for batch in tqdm(batches, total=total, desc=f"{target.name} outputs", unit="batch", disable=not progress):
-        values = np.asarray(extractor.predict_on_batch(batch), np.float32)
+        values = np.asarray(extractor.predict_on_batch(reader(batch) if reader else batch), np.float32)
         values = values.reshape(len(values), -1)
         if total is None:
             chunks.append(values)
@@ -75,14 +77,35 @@ def find_layer(model, name):
     raise ExportError(f"the model has no layer {name!r}: {hint}")
 
 
+def _string_reader(model):
+    """The one layer reading a model's string input (TextVectorization, StringLookup), or None.
+
+    On JAX and PyTorch a string tensor cannot enter a compiled model: that layer runs
+    eagerly on each batch and the rest of the model on its output, as Keras advises.
+    """
+    import keras
+
+    if not any(getattr(i, "dtype", None) == "string" for i in model.inputs):
+        return None
+    readers = [l for l in model.layers if not isinstance(l, keras.layers.InputLayer)
+               and any(t is i for t in keras.tree.flatten(l.input) for i in model.inputs)]
+    if len(model.inputs) != 1 or len(readers) != 1:
+        raise ExportError(
+            f"this model's string inputs feed {len(readers)} layers: on the {keras.backend.backend()} backend "
+            "only a model whose one string input goes into one layer (e.g. TextVectorization) can be run: "
+            "use KERAS_BACKEND=tensorflow, or pass token ids to a model without the text layer")
+    return readers[0]
+
+
 def _batches(inputs, batch_size):
     """(iterable of model-ready batches, number of batches or None)."""
-    import tensorflow as tf
-
-    if isinstance(inputs, tf.data.Dataset):
+    tf = sys.modules.get("tensorflow")  # a tf.data.Dataset implies TensorFlow is already imported
+    if tf is not None and isinstance(inputs, tf.data.Dataset):
         return (_features(element) for element in inputs), None
     n = len(inputs)
     if isinstance(inputs, (list, tuple)) or (isinstance(inputs, np.ndarray) and inputs.dtype.kind in "OUS"):
+        import tensorflow as tf
+
         convert = tf.constant  # strings must reach TextVectorization as a string tensor
     else:
         convert = np.asarray
