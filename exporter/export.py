@@ -20,6 +20,7 @@ import warnings
 
 from exporter.errors import ExportError, ExportWarning
 from exporter.table import SPHEREIZE_MIN_DIM, TENSORBOARD_MAX_POINTS, EmbeddingTable
+from exporter.validate.frontend import NUMBER_LIKE_FIX, describe_number_like
 from exporter.writers import bookmarks as bookmarks_writer
 from exporter.writers import checkpoint, standalone, tensorboard_config, tsv
 from exporter.writers.atomic import interrupts_deferred, run_lock
@@ -29,6 +30,8 @@ VECTORS_TSV = "vectors.tsv"
 METADATA_TSV = "metadata.tsv"
 # Above this, squares summed over 100,000 points overflow float32 in the browser's PCA.
 _BROWSER_PCA_LIMIT = 1e15
+# Bytes in one file or folder name on Linux, macOS and Windows file systems; staging adds a few.
+_NAME_MAX = 200
 # Characters the projector frontend puts into request URLs unencoded without harm.
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
@@ -52,17 +55,18 @@ def export_embeddings(vectors, metadata=None, *, logdir="logdir", run="default",
       metadata: None, N labels (one column), or a DataFrame / dict of N-long columns.
       logdir, run, name: where: files go to `logdir/run/name/`, the tensor is `name`.
       **options: see `export_table` (normalize, max_points, stratify, seed,
-        drop_nonfinite, standalone, base_url, bookmarks, pca_bookmark, write_tsv).
+        drop_nonfinite, unicode_errors (see `EmbeddingTable.build`), standalone, base_url, bookmarks, pca_bookmark, write_tsv).
 
     Returns:
       An `ExportResult`. Raises `ExportError` (nothing written) on input the
       projector cannot load correctly.
     """
     drop_nonfinite = options.pop("drop_nonfinite", False)
+    unicode_errors = options.pop("unicode_errors", "strict")
     if isinstance(vectors, EmbeddingTable):
         table = vectors
     else:
-        table = EmbeddingTable.build(vectors, metadata, drop_nonfinite=drop_nonfinite)
+        table = EmbeddingTable.build(vectors, metadata, drop_nonfinite=drop_nonfinite, unicode_errors=unicode_errors)
     dropped = 0 if isinstance(vectors, EmbeddingTable) else _row_count(vectors) - table.num_points
     result = export_table(table, logdir=logdir, run=run, name=name, **options)
     result.dropped_rows = dropped
@@ -114,6 +118,9 @@ def export_table(
             ExportWarning,
             stacklevel=2,
         )
+    changed = table.number_like_cells()
+    if changed:
+        warnings.warn(f"{name}: {describe_number_like(changed, 'row')}: {NUMBER_LIKE_FIX}", ExportWarning, stacklevel=2)
     if normalize:
         table = table.normalized()
     elif table.dim < SPHEREIZE_MIN_DIM:
@@ -168,6 +175,7 @@ def remove_export(logdir, run, name):
 
 def safe_tensor_name(name):
     """`name` if the projector's URLs and a folder can carry it, else an `ExportError`."""
+    _check_length("tensor name", name)
     if not _SAFE_NAME.match(name) or name.startswith(checkpoint.PREFIX):
         suggestion = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).lstrip(".") or "embedding"
         raise ExportError(
@@ -184,11 +192,20 @@ def resolve_run_dir(logdir, run):
         raise ExportError(
             f"run {run!r} must be a relative folder name inside the logdir (letters, digits, '_', '.', '-', '/')"
         )
+    for part in parts:
+        _check_length("run name part", part)
     root = os.path.realpath(logdir)
     run_dir = os.path.realpath(os.path.join(root, *parts))
     if os.path.commonpath([root, run_dir]) != root:
         raise ExportError(f"run {run!r} resolves outside {logdir} (a symlink?): pick another run name")
     return run_dir
+
+
+def _check_length(what, name):
+    """Folder names longer than the file system's limit (255 bytes nearly everywhere) fail with ENAMETOOLONG."""
+    size = len(os.fsencode(name))
+    if size > _NAME_MAX:
+        raise ExportError(f"{what} {name[:40]!r}... is {size} bytes, at most {_NAME_MAX} fit in a folder name: use a shorter name")
 
 
 def _remove_orphaned_staging(run_dir):

@@ -7,6 +7,8 @@ before anything touches the disk.
 
 import dataclasses
 import math
+import numbers
+import re
 
 import numpy as np
 import pandas as pd
@@ -17,6 +19,9 @@ from exporter.errors import ExportError
 TENSORBOARD_MAX_POINTS = 100_000
 #: Below this many dimensions the projector does not sphereize by default.
 SPHEREIZE_MIN_DIM = 50
+#: What a cell JavaScript's Number() accepts starts with, after whitespace.
+_NUMBER_START = re.compile(r"[\s\ufeff]*[-+.0-9I]")
+_SHOWN_AS_IS = re.compile(r"0|-?[1-9]\d{0,14}|-?[1-9]\d{0,6}\.\d{0,7}[1-9]|-?0\.(?!0{6})\d{0,7}[1-9]")
 #: The column name used when metadata is a plain sequence of labels.
 LABEL_COLUMN = "label"
 
@@ -35,7 +40,7 @@ class EmbeddingTable:
     metadata: pd.DataFrame | None = None
 
     @classmethod
-    def build(cls, vectors, metadata=None, *, drop_nonfinite=False):
+    def build(cls, vectors, metadata=None, *, drop_nonfinite=False, unicode_errors="strict"):
         """Checks and converts user input; raises `ExportError` with the fix.
 
         Args:
@@ -44,9 +49,13 @@ class EmbeddingTable:
             DataFrame / dict of N-long columns (several columns, with header).
           drop_nonfinite: drop rows holding NaN/Inf (and their metadata) instead
             of refusing them.
+          unicode_errors: "strict" refuses text UTF-8 cannot hold (lone surrogates,
+            e.g. from `os.fsdecode` or `errors="surrogateescape"`); "replace" writes U+FFFD there.
         """
         matrix = _as_matrix(vectors)
         frame = _as_frame(metadata)
+        if frame is not None:
+            frame = _encodable(frame, unicode_errors)
         if frame is not None and len(frame) != len(matrix):
             raise ExportError(
                 f"metadata has {len(frame)} rows but there are {len(matrix)} vectors: "
@@ -81,6 +90,24 @@ class EmbeddingTable:
     def dim(self):
         return self.vectors.shape[1]
 
+    def number_like_cells(self):
+        """[(row, column, text)] of the text cells the projector shows as numbers (`007` as 7, `0x1F` as 31)."""
+        from exporter.validate import frontend
+
+        if self.metadata is None:
+            return []
+        changed = []
+        for column in self.metadata.columns:
+            values = self.metadata[column]
+            if not _is_text(values):
+                continue  # numbers stay numbers
+            # Cheap vectorised filters before the exact parser: text not starting like a number, and numbers
+            # JavaScript prints back digit for digit (up to 15 significant digits), are shown as they are.
+            maybe = values.str.match(_NUMBER_START, na=False) & ~values.str.fullmatch(_SHOWN_AS_IS, na=False)
+            changed += [(int(row), column, values.iat[row]) for row in np.flatnonzero(maybe.to_numpy())
+                        if frontend.shown_as(values.iat[row]) != values.iat[row]]
+        return sorted(changed)
+
     def take(self, rows):
         """The sub-table of `rows` (indices or boolean mask), metadata kept aligned."""
         meta = None if self.metadata is None else self.metadata.iloc[rows].reset_index(drop=True)
@@ -97,6 +124,8 @@ class EmbeddingTable:
         With `stratify` (a metadata column name), every value of that column keeps
         its share of the rows (at least one row each while `size` allows).
         """
+        if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 2:
+            raise ExportError(f"max_points must be a whole number of at least 2 (the projector needs 2 points), got {size!r}")
         if size >= self.num_points:
             return self
         rng = np.random.default_rng(seed)
@@ -154,6 +183,39 @@ def _as_frame(metadata):
     frame.columns = [str(c) for c in frame.columns]
     if len(set(frame.columns)) != frame.shape[1]:
         raise ExportError(f"metadata column names repeat: {list(frame.columns)}")
+    return frame
+
+
+def _is_text(values):
+    return values.dtype == object or pd.api.types.is_string_dtype(values.dtype)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(frame, unicode_errors):
+    """`frame` with every text cell and column name writable as UTF-8, or an `ExportError` naming the first that is not."""
+    if unicode_errors not in ("strict", "replace"):
+        raise ExportError(f"unicode_errors must be 'strict' or 'replace', got {unicode_errors!r}")
+    texts = {None: list(frame.columns)} | {c: frame[c] for c in frame.columns if _is_text(frame[c])}
+    for column, values in texts.items():
+        values = pd.Series(values, dtype=object)
+        bad = values.map(lambda v: isinstance(v, str) and _SURROGATE.search(v) is not None).to_numpy(bool)
+        if not bad.any():
+            continue
+        if unicode_errors == "strict":
+            row = int(np.flatnonzero(bad)[0])
+            where = "a column name" if column is None else f"column {column!r}, row {row}"
+            raise ExportError(
+                f"metadata {where}: {values.iat[row]!r} holds a lone surrogate, which UTF-8 cannot store "
+                "(text decoded with errors='surrogateescape'?): decode it correctly, or pass "
+                "unicode_errors='replace' / --unicode-errors replace to write U+FFFD there"
+            )
+        fixed = values.where(~bad, values[bad].map(lambda v: _SURROGATE.sub("\ufffd", v)))
+        if column is None:
+            frame.columns = list(fixed)
+        else:
+            frame[column] = fixed.to_numpy()
     return frame
 
 

@@ -47,7 +47,9 @@ class Report:
         return [f for f in self.findings if f.severity == ERROR]
 
     def add(self, severity, path, message, fix, line=None):
-        self.findings.append(Finding(severity, str(path), message, fix, line))
+        finding = Finding(severity, str(path), message, fix, line)
+        if finding not in self.findings:  # a file both TensorBoard and the standalone config use is checked twice
+            self.findings.append(finding)
 
     def to_json(self):
         return json.dumps(

@@ -12,6 +12,7 @@ Example:
 (['word', 'count'], [['cat', '3']])
 """
 
+import decimal
 import math
 import re
 
@@ -37,6 +38,52 @@ def js_number(text):
     if _JS_RADIX.match(text):
         return float(int(text, 0))
     return math.nan
+
+
+def js_number_to_string(value):
+    """JavaScript's `String(number)`: shortest round-trip digits, exponent outside [1e-7, 1e21)."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0:
+        return "0"  # also -0
+    sign, digit_tuple, exponent = decimal.Decimal(repr(abs(value))).normalize().as_tuple()
+    digits = "".join(map(str, digit_tuple))
+    k, n = len(digits), len(digits) + exponent  # value = 0.digits * 10**n (ECMA-262 Number::toString)
+    prefix = "-" if value < 0 else ""
+    if k <= n <= 21:
+        return prefix + digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return prefix + digits[:n] + "." + digits[n:]
+    if -6 < n <= 0:
+        return prefix + "0." + "0" * -n + digits
+    power = f"e{'+' if n > 0 else '-'}{abs(n - 1)}"
+    return prefix + digits[0] + ("." + digits[1:] if k > 1 else "") + power
+
+
+def shown_as(cell):
+    """What the projector shows for a metadata cell: any cell `Number()` parses becomes that number
+    (`+c` in its metadata analysis), in every column, so `007` shows as `7` and `0x1F` as `31`."""
+    number = js_number(cell)
+    return cell if math.isnan(number) else js_number_to_string(number)
+
+
+#: How to keep text that looks like a number as it is.
+NUMBER_LIKE_FIX = "if they are text (ids, codes, tokens), make them non-numeric, e.g. 'id007'; real numbers are fine"
+
+
+def number_like_cells(header, records):
+    """[(line or row, column, cell)] of the cells the projector shows as another text (see `shown_as`)."""
+    return [(n, name, cell) for n, cells in records for name, cell in zip(header, cells)
+            if cell is not None and shown_as(cell) != cell]
+
+
+def describe_number_like(changed, unit, shown=5):
+    """One sentence naming the first `shown` of `number_like_cells` ("line 3 (word) '007' shows as '7', ...")."""
+    examples = ", ".join(f"{unit} {n} ({name}) {cell!r} shows as {shown_as(cell)!r}" for n, name, cell in changed[:shown])
+    more = f", ... ({len(changed) - shown} more)" if len(changed) > shown else ""
+    return f"{len(changed)} cell(s) look like numbers and the projector shows them as numbers: {examples}{more}"
 
 
 def numbered_lines(text):

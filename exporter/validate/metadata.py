@@ -91,10 +91,17 @@ def _check_cells(report, path, text, header, header_line, records, *, blank_is_c
         if len(set(header)) != len(header):
             report.add(WARNING, path, "column names repeat: the projector keeps only the last column of each name",
                        "give every column its own name", header_line)
+    _check_number_like(report, path, header, records)
     empty = next((n for n, cells in records if None in cells), None)
     if empty:
         report.add(WARNING, path, "an empty cell: the projector stores null and its search can fail on it "
                    "(tensorboard#3444)", PLACEHOLDER_FIX, empty)
+
+
+def _check_number_like(report, path, header, records):
+    changed = frontend.number_like_cells(header, records)
+    if changed:
+        report.add(WARNING, path, frontend.describe_number_like(changed, "line"), frontend.NUMBER_LIKE_FIX, changed[0][0])
 
 
 def _line(numbered, number):
