@@ -149,6 +149,47 @@ def format_metadata(frame):
 
 
 def write_metadata_tsv(path, frame):
-    """Writes `metadata.tsv` atomically: UTF-8 without BOM, LF endings, final newline."""
+    """Writes `metadata.tsv` atomically: UTF-8 without BOM, LF endings, final newline, slice-aligned."""
     with open_atomic(path) as f:
-        f.write(format_metadata(frame).encode("utf-8"))
+        f.write(align_to_slices(format_metadata(frame).encode("utf-8")))
+
+
+#: The projector decodes metadata in slices of this many bytes, each on its own
+#: (`streamParse` in vz_projector/data-provider.ts, `FileReader.readAsText` per slice).
+SLICE_BYTES = 1_000_000
+_BOM = "\ufeff".encode()
+
+
+def align_to_slices(data):
+    """`data` (UTF-8 lines) with empty lines inserted so no character is cut by a slice boundary.
+
+    A character split across two slices is decoded as replacement characters, and a
+    U+FEFF that starts a slice is dropped as a byte-order mark. The frontend skips
+    empty lines anywhere, so a few "\\n" before the line holding a boundary move it
+    onto a character start. Stock TensorBoard's `/metadata` counts those lines against
+    its 100,000-row limit; `projector-export serve` does not.
+
+    Example:
+    >>> data = b"x" * 999_998 + "\\n\u00e9\\n".encode()  # 'é' would straddle byte 1,000,000
+    >>> aligned = align_to_slices(data)
+    >>> aligned[999_998:], aligned[1_000_000:].decode()  # the second slice starts with 'é'
+    (b'\\n\\n\\xc3\\xa9\\n', '\u00e9\\n')
+    """
+    pieces, start, shift = [], 0, 0  # data[:start] is in pieces, then `shift` bytes of padding in all
+    boundary = SLICE_BYTES
+    while boundary - shift < len(data):
+        at = boundary - shift  # the input byte that lands on this boundary
+        line = data.rfind(b"\n", start, at) + 1 or start
+        pad = 0  # padding at the line start moves byte at - pad onto the boundary (or padding, if < line)
+        while at - pad >= line and _cut(data, at - pad):
+            pad += 1
+        if pad:
+            pieces += [data[start:line], b"\n" * pad]
+            start, shift = line, shift + pad
+        boundary += SLICE_BYTES
+    return b"".join(pieces + [data[start:]]) if pieces else data
+
+
+def _cut(data, at):
+    """True if a slice starting at byte `at` would corrupt or drop a character."""
+    return 0x80 <= data[at] < 0xC0 or data.startswith(_BOM, at)
