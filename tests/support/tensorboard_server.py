@@ -24,8 +24,9 @@ import urllib.request
 import numpy as np
 
 PROJECTOR_ROUTES = "/data/plugin/projector"
-#: TensorBoard from the same environment as the tests.
+#: TensorBoard and projector-export from the same environment as the tests.
 TENSORBOARD = os.path.join(os.path.dirname(sys.executable), "tensorboard")
+PROJECTOR_EXPORT = os.path.join(os.path.dirname(sys.executable), "projector-export")
 
 
 class TensorBoardError(RuntimeError):
@@ -64,17 +65,20 @@ class TensorBoardServer:
     def start(self):
         self._log = tempfile.NamedTemporaryFile(prefix="tensorboard-", suffix=".log", delete=False)
         self.port = _free_port()
-        command = [
-            TENSORBOARD, "--logdir", self.logdir, "--host", "127.0.0.1", "--port", str(self.port),
-            "--reload_interval", str(self.reload_interval), "--load_fast", "false",
-        ]
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
-        self.process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT, env=env)
+        self.process = subprocess.Popen(self.command(), stdout=self._log, stderr=subprocess.STDOUT, env=env)
         try:
             self.wait_until(self._answers, timeout=self.startup_timeout, what="TensorBoard to answer")
         except BaseException:
             self.stop()
             raise
+
+    def command(self):
+        """The command line that starts the server on `self.port`."""
+        return [
+            TENSORBOARD, "--logdir", self.logdir, "--host", "127.0.0.1", "--port", str(self.port),
+            "--reload_interval", str(self.reload_interval), "--load_fast", "false",
+        ]
 
     def stop(self):
         """Terminates the process by its PID (kills it if it does not exit within 10 s)."""
@@ -177,6 +181,26 @@ class TensorBoardServer:
     def _answers(self):
         self.runs()
         return True
+
+
+class ServeServer(TensorBoardServer):
+    """`projector-export serve LOGDIR` instead of `tensorboard` (same routes, every row).
+
+    Args:
+      logdir, reload_interval, startup_timeout: as for `TensorBoardServer`.
+      max_points: passed as `--max-points` when given.
+    """
+
+    def __init__(self, logdir, *, max_points=None, **options):
+        super().__init__(logdir, **options)
+        self.max_points = max_points
+
+    def command(self):
+        command = [
+            PROJECTOR_EXPORT, "serve", self.logdir, "--host", "127.0.0.1", "--port", str(self.port),
+            "--reload-interval", str(self.reload_interval),
+        ]
+        return command + (["--max-points", str(self.max_points)] if self.max_points else [])
 
 
 def _free_port():
