@@ -9,6 +9,9 @@ Example:
 (100, 16)
 """
 
+from exporter.cli import quiet_native_logs
+from exporter.cli import run as run_command
+from exporter.cli import arguments as cli_arguments
 from exporter.errors import ExportError, ExportWarning
 from exporter.export import ExportResult, export_embeddings, export_table, remove_export
 from exporter.table import EmbeddingTable
@@ -21,10 +24,13 @@ __all__ = [
     "ExportResult",
     "ExportWarning",
     "ProjectorCallback",
+    "cli_arguments",
     "export_embeddings",
     "export_table",
     "make_bookmark",
+    "quiet_native_logs",
     "remove_export",
+    "run_command",
     "validate_logdir",
 ]
 

@@ -13,6 +13,7 @@ import pkgutil
 import sys
 
 import models
+from exporter import cli_arguments, quiet_native_logs, run_command
 
 
 def model_commands():
@@ -26,18 +27,21 @@ def model_commands():
 
 def main(argv=None):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    args = build_parser().parse_args(argv)
+    return run_command(args.handler, args)
+
+
+def build_parser():
+    """The `projector-train` argument parser, every model's subcommand registered."""
     parser = argparse.ArgumentParser(prog="projector-train", description=__doc__.splitlines()[0])
     subparsers = parser.add_subparsers(dest="model", required=True, metavar="MODEL")
     commands = model_commands()
     for module in commands.values():
         module.register(subparsers)
     everything = subparsers.add_parser("all", help="train every model on its bundled sample and export it")
-    everything.add_argument("--logdir", default="logdir", help="where to export (default: %(default)s)")
+    cli_arguments.add_logdir(everything)
     everything.set_defaults(handler=lambda args: _run_all(commands, args.logdir))
-    args = parser.parse_args(argv)
-    from exporter.cli import run
-
-    return run(args.handler, args)
+    return parser
 
 
 def _run_all(commands, logdir):
@@ -48,8 +52,6 @@ def _run_all(commands, logdir):
 
 def console_main():
     """The console-script entry: `main()` with TensorFlow's native log lines hidden."""
-    from exporter.cli import quiet_native_logs
-
     quiet_native_logs()
     sys.exit(main())
 

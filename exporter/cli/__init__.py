@@ -13,6 +13,12 @@ import warnings
 
 def main(argv=None):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ start-up chatter out
+    args = build_parser().parse_args(argv)
+    return run(args.handler, args)
+
+
+def build_parser():
+    """The `projector-export` argument parser, every subcommand registered."""
     parser = argparse.ArgumentParser(
         prog="projector-export",
         description="Write embeddings that TensorBoard's Embedding Projector and "
@@ -23,8 +29,7 @@ def main(argv=None):
         module = importlib.import_module(f"{__name__}.{info.name}")
         if hasattr(module, "register"):
             module.register(subparsers)
-    args = parser.parse_args(argv)
-    return run(args.handler, args)
+    return parser
 
 
 def console_main():

@@ -1,5 +1,6 @@
 """`projector-export activations`: a saved Keras text model's layer outputs over a CSV/TSV of texts."""
 
+from exporter.cli.arguments import add_batch_size, add_data, add_label_column, add_text_column
 from exporter.cli.common import add_destination_args, add_export_options, export_options, report
 
 UNSAFE_HELP = (
@@ -21,10 +22,11 @@ def register(subparsers):
     )
     parser.add_argument("model", metavar="MODEL", help="a saved Keras model taking raw strings (.keras or .h5)")
     parser.add_argument("--layer", required=True, help="layer whose outputs to export (see model.summary())")
-    parser.add_argument("--data", required=True, metavar="FILE", help="CSV or TSV (by extension) with a header, or text (one per line, column 'text')")
-    parser.add_argument("--text-column", required=True, metavar="COL", help="column holding the input texts")
-    parser.add_argument("--label-column", metavar="COL", help="extra metadata column, e.g. the class")
-    parser.add_argument("--batch-size", type=int, default=256, help="texts per forward pass (default: %(default)s)")
+    add_data(parser, required=True,
+             help="CSV or TSV (by extension) with a header, or text (one per line, column 'text')")
+    add_text_column(parser, required=True)
+    add_label_column(parser)
+    add_batch_size(parser, default=256, help="texts per forward pass")
     parser.add_argument("--unsafe", action="store_true", help=UNSAFE_HELP)
     add_destination_args(parser, default_name="activations")
     add_export_options(parser)

@@ -1,11 +1,11 @@
 """Options shared by every subcommand that writes an export."""
 
-import argparse
+from exporter.cli.arguments import add_logdir, add_run, add_seed, at_least
 
 
 def add_destination_args(parser, default_name="embedding"):
-    parser.add_argument("--logdir", default="logdir", help="TensorBoard log directory (default: %(default)s)")
-    parser.add_argument("--run", default="default", help="run folder inside the logdir (default: %(default)s)")
+    add_logdir(parser)
+    add_run(parser)
     parser.add_argument("--name", default=default_name, help="tensor name, also its folder (default: %(default)s)")
 
 
@@ -15,7 +15,7 @@ def add_export_options(parser):
     group.add_argument("--max-points", type=at_least(2), metavar="N",
                        help="sample down to N points (TensorBoard shows at most 100,000)")
     group.add_argument("--stratify", metavar="COLUMN", help="with --max-points: keep each value's share of COLUMN")
-    group.add_argument("--seed", type=int, default=0, help="sampling seed (default: %(default)s)")
+    add_seed(group, help="sampling seed")
     group.add_argument("--drop-nonfinite", action="store_true",
                        help="drop rows with NaN/Inf (and their metadata) instead of failing")
     group.add_argument("--no-standalone", dest="standalone_config", action="store_false",
@@ -38,14 +38,3 @@ def report(result):
     dropped = f" ({result.dropped_rows} non-finite rows dropped)" if result.dropped_rows else ""
     print(f"exported {result.name}: {n} x {d}{dropped} -> {result.run_dir}")
 
-
-def at_least(minimum):
-    """An argparse `type` for whole numbers >= `minimum`."""
-
-    def parse(text):
-        value = int(text)
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
-        return value
-
-    return parse

@@ -11,6 +11,7 @@ import glob
 import os
 import re
 
+from exporter.cli.arguments import add_logdir
 from exporter.cli.common import add_export_options, export_options
 
 KERAS_TENSOR_NAME = "layer_with_weights-0/embeddings/.ATTRIBUTES/VARIABLE_VALUE"
@@ -26,9 +27,9 @@ def register(subparsers):
         "config TensorBoard cannot use (keras-team/keras#20210). This exports the latest snapshot's "
         "Embedding layers (tensors 'embedding', 'embedding_1', ... in layer order) into the run beside "
         "the snapshots, keeping the embeddings_metadata files, and removes the broken config entries. "
-        "Example: projector-export fix logs",
+        "Example: projector-export fix --logdir logs",
     )
-    parser.add_argument("logdir", metavar="LOGDIR", help="the log_dir given to keras.callbacks.TensorBoard")
+    add_logdir(parser, positional=True, help="the log_dir given to keras.callbacks.TensorBoard")
     add_export_options(parser)
     parser.set_defaults(handler=run)
 

@@ -11,7 +11,7 @@ def register(subparsers):
         "the first column becomes the label column. Example: projector-export import glove.txt "
         "--logdir logdir --run glove --name words --normalize",
     )
-    parser.add_argument("vectors", metavar="VECTORS", help=".npy, .tsv, .csv, or word2vec/GloVe text")
+    parser.add_argument("vectors", metavar="PATH", help=".npy, .tsv, .csv, or word2vec/GloVe text")
     parser.add_argument("--metadata", metavar="FILE",
                         help="labels: .tsv (header iff several columns), .csv (header) or .txt (one per line)")
     add_destination_args(parser)

@@ -1,9 +1,10 @@
-"""`projector-export neighbors`: nearest neighbours, "king - man + woman", and interpolation paths in an export."""
+"""`projector-export neighbours`: nearest neighbours, "king - man + woman", and interpolation paths in an export."""
 
 import re
 
 import numpy as np
 
+from exporter.cli.arguments import add_command, add_label_column, add_logdir, add_neighbours, add_run
 from exporter.cli.text import add_encoder_args
 from exporter.errors import ExportError
 
@@ -12,25 +13,25 @@ _OPERATOR = re.compile(r"\s+([+-])\s+")
 
 
 def register(subparsers):
-    parser = subparsers.add_parser(
-        "neighbors",
+    parser = add_command(
+        subparsers, "neighbours", old_names=("neighbors",),
         help="nearest neighbours and vector arithmetic over an export; add an interpolation path to it",
         description="Answer a query over tensor --name of --logdir/--run by cosine similarity. A query is "
         "terms joined by ' + ' and ' - '; a term that is a label of the export uses that point, any other "
         "text is embedded with the sentence encoder (the export must come from it, e.g. `projector-export "
         "text`). --path A B adds points interpolated between two texts (or labels) to the export, labelled "
-        "'path i/n: A -> B'. Examples: projector-export neighbors 'king - man + woman' --logdir logdir "
-        "--run words --name words;  projector-export neighbors --path 'I love it' 'I hate it' --logdir logdir "
+        "'path i/n: A -> B'. Examples: projector-export neighbours 'king - man + woman' --logdir logdir "
+        "--run words --name words;  projector-export neighbours --path 'I love it' 'I hate it' --logdir logdir "
         "--run reviews --name sentences",
     )
     parser.add_argument("query", nargs="?", metavar="QUERY", help="e.g. 'king - man + woman', or one text")
-    parser.add_argument("-k", type=int, default=10, help="neighbours to list (default: %(default)s)")
-    parser.add_argument("--label-column", metavar="COL", help="metadata column the terms are matched against "
-                        "and neighbours are named by (default: the first)")
+    add_neighbours(parser)
+    add_label_column(parser, help="metadata column the terms are matched against and neighbours are named by "
+                     "(default: the first)")
     parser.add_argument("--path", nargs=2, metavar=("FROM", "TO"), help="add an interpolation path to the export")
     parser.add_argument("--steps", type=int, default=8, help="points on the path, ends included (default: %(default)s)")
-    parser.add_argument("--logdir", default="logdir", help="TensorBoard log directory (default: %(default)s)")
-    parser.add_argument("--run", default="default", help="run folder inside the logdir (default: %(default)s)")
+    add_logdir(parser)
+    add_run(parser)
     parser.add_argument("--name", required=True, help="tensor name of the export")
     add_encoder_args(parser)
     parser.set_defaults(handler=run)

@@ -1,5 +1,8 @@
 """`projector-export text`: sentence embeddings of any texts (all-MiniLM-L6-v2 by default), exported."""
 
+from exporter.cli.arguments import (
+    add_batch_size, add_data, add_label_column, add_max_length, add_text_column,
+)
 from exporter.cli.common import add_destination_args, add_export_options, export_options, report
 
 
@@ -10,17 +13,17 @@ def register(subparsers):
         description="Embed every text with a BERT sentence encoder, mean pooled over its word pieces and "
         "scaled to unit length as all-MiniLM-L6-v2 is meant to be used, and export one point per text "
         "with the text, its label and its length in word pieces as metadata. Batches are streamed, so "
-        "memory stays flat however many texts there are. Examples: projector-export text reviews.csv "
+        "memory stays flat however many texts there are. Examples: projector-export text --data reviews.csv "
         "--text-column review --label-column stars --logdir logdir --run reviews --name sentences;  "
-        "projector-export text words.txt --words --logdir logdir --run words --name words",
+        "projector-export text --data words.txt --words --logdir logdir --run words --name words",
     )
-    parser.add_argument("file", metavar="FILE",
-                        help=".csv or .tsv with a header, or a text file with one text (or word) per line")
-    parser.add_argument("--text-column", metavar="COL", help="column holding the texts (.csv/.tsv)")
-    parser.add_argument("--label-column", metavar="COL", help="extra metadata column, e.g. the class")
+    add_data(parser, positional=True,
+             help=".csv or .tsv with a header, or a text file with one text (or word) per line")
+    add_text_column(parser)
+    add_label_column(parser)
     parser.add_argument("--words", action="store_true",
-                        help="word mode: FILE lists words (one per line, or a column); repeats are dropped "
-                        "and the word is the only label, ready for `projector-export neighbors`")
+                        help="word mode: --data lists words (one per line, or a column); repeats are dropped "
+                        "and the word is the only label, ready for `projector-export neighbours`")
     add_encoder_args(parser)
     add_destination_args(parser, default_name="sentences")
     add_export_options(parser)
@@ -30,9 +33,8 @@ def register(subparsers):
 def add_encoder_args(parser):
     parser.add_argument("--bert", metavar="DIR",
                         help="Hugging Face BERT folder or keras-hub preset (default: the packaged all-MiniLM-L6-v2)")
-    parser.add_argument("--max-length", type=int, metavar="N",
-                        help="word pieces per text; longer texts are truncated (default: the model's, 256 for MiniLM)")
-    parser.add_argument("--batch-size", type=int, default=64, help="texts per forward pass (default: %(default)s)")
+    add_max_length(parser, default_help="the model's, 256 for MiniLM")
+    add_batch_size(parser, default=64, help="texts per forward pass")
 
 
 def run(args):
@@ -52,25 +54,27 @@ def run(args):
 
 
 def read_texts(args):
-    """(texts, metadata) from args.file: a DataFrame of text (+ label) columns, or the words themselves."""
+    """(texts, metadata) from args.data: a DataFrame of text (+ label) columns, or the words themselves."""
     import pandas as pd
 
     from exporter.errors import ExportError
     from exporter.sources.sentence_encoder import check_texts
     from exporter.sources.text_table import TEXT_COLUMN, column, read_text_table
 
-    frame = read_text_table(args.file)
-    is_table = args.file.endswith((".csv", ".tsv"))
+    if not args.data:
+        raise ExportError("no texts: give the file with --data PATH (.csv/.tsv with a header, or one text per line)")
+    frame = read_text_table(args.data)
+    is_table = args.data.endswith((".csv", ".tsv"))
     if is_table and not args.text_column:
-        raise ExportError(f"{args.file}: say which column holds the texts with --text-column "
+        raise ExportError(f"{args.data}: say which column holds the texts with --text-column "
                           f"(columns: {', '.join(map(str, frame.columns))})")
-    texts = check_texts(column(frame, args.text_column if is_table else TEXT_COLUMN, args.file))
+    texts = check_texts(column(frame, args.text_column if is_table else TEXT_COLUMN, args.data))
     if args.words:
         words = list(dict.fromkeys(t.strip() for t in texts))
         return words, words
     metadata = pd.DataFrame({"text": texts})
     if args.label_column:
         if not is_table:
-            raise ExportError(f"{args.file}: --label-column needs a .csv or .tsv file with a header")
-        metadata[args.label_column] = column(frame, args.label_column, args.file)
+            raise ExportError(f"{args.data}: --label-column needs a .csv or .tsv file with a header")
+        metadata[args.label_column] = column(frame, args.label_column, args.data)
     return texts, metadata

@@ -3,6 +3,8 @@
 import argparse
 import os
 
+from exporter import cli_arguments as options
+
 DEFAULT_RUN = "bert"
 
 
@@ -17,18 +19,17 @@ def register(subparsers):
         "fine-tuning as tensors flatten_before and flatten_after of one run, with text, emotion, predicted, "
         "confidence, correct and tokens as metadata. Example: projector-train bert --epochs 2 --logdir logdir",
     )
-    parser.add_argument("--data", metavar="PATH",
-                        help="simplified GoEmotions folder (train.tsv, test.tsv) or a raw goemotions_N.csv "
-                        "(default: the bundled sample; 'download' fetches the official release)")
+    options.add_data(parser, help="simplified GoEmotions folder (train.tsv, test.tsv) or a raw goemotions_N.csv "
+                     "(default: the bundled sample; 'download' fetches the official release)")
     parser.add_argument("--bert", metavar="DIR",
                         help="Hugging Face BERT folder or keras-hub preset (default: the packaged all-MiniLM-L6-v2)")
-    parser.add_argument("--epochs", type=int, default=3, help="fine-tuning epochs (default: %(default)s)")
+    options.add_epochs(parser, default=3, help="fine-tuning epochs")
     parser.add_argument("--emotions", default=",".join(DEFAULT_EMOTIONS),
                         help="comma-separated emotions to keep (default: %(default)s)")
-    parser.add_argument("--max-length", type=int, default=64, help="word pieces per text (default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=0, help="shuffling seed (default: %(default)s)")
-    parser.add_argument("--logdir", default="logdir", help="where to export (default: %(default)s)")
-    parser.add_argument("--run", default=DEFAULT_RUN, help="run folder inside the logdir (default: %(default)s)")
+    options.add_max_length(parser, default=64)
+    options.add_seed(parser, help="shuffling and initialisation seed")
+    options.add_logdir(parser)
+    options.add_run(parser, default=DEFAULT_RUN)
     parser.add_argument("--save", metavar="FILE.keras",
                         help="where to save the fine-tuned model (default: LOGDIR/RUN/emotion_classifier.keras)")
     parser.set_defaults(handler=run)

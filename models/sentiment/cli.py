@@ -5,10 +5,11 @@ Example:
     tensorboard --logdir logdir   # run "sentiment", tensor "words"; colour by "sentiment"
 """
 
-from exporter.cli.common import at_least
+from exporter import cli_arguments as options
 from models.distribute import add_strategy_argument
 
 DEMO_EPOCHS = 15
+RUN = "sentiment"
 
 
 def register(subparsers):
@@ -17,27 +18,24 @@ def register(subparsers):
         help="train the IMDb sentiment model (TextVectorization -> Embedding -> pooling -> Dense) "
         "and export its word embeddings",
         description="Train the TensorFlow 'Word embeddings' tutorial model on IMDb reviews, write its "
-        "scalars and sentiment.keras to LOGDIR/sentiment/, and export the Embedding rows as tensor "
-        "'words' of run 'sentiment' (columns word, count, rank, sentiment). Example: "
+        "scalars and sentiment.keras to LOGDIR/RUN/, and export the Embedding rows as tensor "
+        "'words' of that run (columns word, count, rank, sentiment). Example: "
         "projector-train sentiment --data /data/aclImdb_v1.tar.gz --epochs 8",
     )
-    parser.add_argument(
-        "--data", metavar="PATH",
+    options.add_data(
+        parser,
         help="aclImdb_v1.tar.gz, its aclImdb/ folder, a folder with train.csv.gz/test.csv.gz, one CSV "
         "(id,rating,sentiment,review,url), or 'download' for the official Stanford tarball "
         "(default: the bundled 2,400-review sample)",
     )
-    parser.add_argument("--epochs", type=at_least(1), metavar="N", default=DEMO_EPOCHS,
-                        help="most epochs; the best validation epoch is kept (default: %(default)s)")
-    parser.add_argument("--logdir", default="logdir", help="TensorBoard log directory (default: %(default)s)")
-    parser.add_argument("--vocab-size", type=at_least(3), metavar="N", default=20000,
-                        help="vocabulary size, padding and [UNK] included (default: %(default)s)")
-    parser.add_argument("--sequence-length", type=at_least(1), metavar="N", default=400,
-                        help="tokens kept per review (default: %(default)s)")
-    parser.add_argument("--embedding-dim", type=at_least(1), metavar="N", default=16,
-                        help="embedding size (default: %(default)s)")
-    parser.add_argument("--batch-size", type=at_least(1), metavar="N", default=256,
-                        help="global batch size (default: %(default)s)")
+    options.add_epochs(parser, default=DEMO_EPOCHS, help="most epochs; the best validation epoch is kept")
+    options.add_logdir(parser)
+    options.add_run(parser, default=RUN)
+    options.add_vocab_size(parser, default=20000, minimum=3, help="vocabulary size, padding and [UNK] included")
+    options.add_max_length(parser, default=400, old=("--sequence-length",))
+    options.add_embedding_dim(parser, default=16)
+    options.add_batch_size(parser, default=256, help="global batch size")
+    options.add_seed(parser, help="shuffling and initialisation seed")
     add_strategy_argument(parser)
     parser.set_defaults(handler=run)
 
@@ -47,11 +45,11 @@ def run(args):
     from models.sentiment.model import Hyperparameters
 
     params = Hyperparameters(
-        vocab_size=args.vocab_size, sequence_length=args.sequence_length, embedding_dim=args.embedding_dim
+        vocab_size=args.vocab_size, sequence_length=args.max_length, embedding_dim=args.embedding_dim
     )
     data = download() if args.data == "download" else args.data  # None: the bundled sample
-    train_and_export(data, logdir=args.logdir, epochs=args.epochs, params=params,
-                     strategy=args.strategy, batch_size=args.batch_size)
+    train_and_export(data, logdir=args.logdir, run=args.run, epochs=args.epochs, params=params,
+                     strategy=args.strategy, batch_size=args.batch_size, seed=args.seed)
 
 
 def run_demo(logdir):
@@ -59,15 +57,15 @@ def run_demo(logdir):
     train_and_export(None, logdir=logdir, epochs=DEMO_EPOCHS)
 
 
-def train_and_export(data, *, logdir, **options):
+def train_and_export(data, *, logdir, run=RUN, **options):
     from models.sentiment.export import export_words
     from models.sentiment.train import train
 
-    trained = train(data, logdir=logdir, **options)
+    trained = train(data, logdir=logdir, run=run, **options)
     if trained.test_accuracy is not None:
         print(f"test accuracy: {trained.test_accuracy:.4f}")
     if trained.is_chief:
-        result = export_words(trained, logdir=logdir)
+        result = export_words(trained, logdir=logdir, run=run)
         n, d = result.shape
         print(f"exported {result.name}: {n} x {d} -> {result.run_dir} (model: {trained.run_dir}/sentiment.keras)")
     return trained

@@ -8,8 +8,7 @@ Example:
 >>> trained.vocabulary[:2]
 ['', '[UNK]']
 
-Everything lands in `logdir/sentiment/` (`scalars/{train,validation}/` and
-`sentiment.keras`) only once training has finished: a failed or interrupted run
+Everything lands in `logdir/<run>/` (`scalars/{train,validation}/` and `sentiment.keras`) only once training has finished: a failed or interrupted run
 leaves the logdir as it was.
 """
 
@@ -55,6 +54,7 @@ def train(
     data=None,
     *,
     logdir="logdir",
+    run=RUN,
     epochs=10,
     params=sentiment_model.Hyperparameters(),
     strategy="default",
@@ -67,7 +67,7 @@ def train(
 
     Keeps the epoch with the best validation accuracy (early stopping, patience 2),
     reports test accuracy when `data` holds a test split, and writes
-    `logdir/sentiment/{scalars,sentiment.keras}` from the chief worker.
+    `logdir/run/{scalars,sentiment.keras}` from the chief worker.
     """
     strategy = distribute.make_strategy(strategy)  # before any other TF op, as multi-worker requires
     data = imdb.SAMPLE_DIR if data is None else os.fspath(data)
@@ -93,9 +93,9 @@ def train(
     counts = token_counts(vocabulary, params, fit_part.review)
 
     chief = distribute.is_chief(strategy)
-    run_dir = os.path.join(logdir, RUN)
+    run_dir = os.path.join(logdir, run)
     os.makedirs(logdir, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=f".{RUN}-training-", dir=logdir)
+    staging = tempfile.mkdtemp(prefix=f".{os.path.basename(run_dir)}-training-", dir=logdir)
     try:
         with strategy.scope():
             classifier = sentiment_model.build_classifier(params)

@@ -11,7 +11,7 @@ import os
 import shutil
 import tempfile
 
-from exporter.cli.common import at_least
+from exporter import cli_arguments as options
 from models.distribute import add_strategy_argument
 
 DEMO_EPOCHS = 3
@@ -27,28 +27,28 @@ def register(subparsers):
         "one anchor point per class at its one-hot vertex and one at its class mean, plus "
         "class_correlation.png. Example: projector-train softmax --data download --dataset dbpedia",
     )
-    parser.add_argument(
-        "--data", metavar="PATH",
+    options.add_data(
+        parser,
         help="a folder with classes.txt, train.csv (or train*.csv[.gz]) and test.csv in the official "
         "class,title,content format, or 'download' for the official archive of --dataset "
         "(default: the bundled AG News sample)",
     )
     parser.add_argument("--dataset", choices=("ag_news", "dbpedia"), default="ag_news",
                         help="which archive --data download fetches (default: %(default)s)")
-    parser.add_argument("--epochs", type=at_least(1), default=DEMO_EPOCHS, help="training epochs (default: %(default)s)")
-    parser.add_argument("--batch-size", type=at_least(1), default=64, help="global batch size (default: %(default)s)")
-    parser.add_argument("--max-tokens", type=at_least(1), default=50_000,
-                        help="vocabulary: most frequent words and bigrams (default: %(default)s)")
-    parser.add_argument("--logdir", default="logdir", help="TensorBoard log directory (default: %(default)s)")
-    parser.add_argument("--run", default="softmax", help="run folder inside the logdir (default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=0, help="shuffling and initialisation seed (default: %(default)s)")
+    options.add_epochs(parser, default=DEMO_EPOCHS)
+    options.add_batch_size(parser, default=64, help="global batch size")
+    options.add_vocab_size(parser, default=50_000, help="vocabulary size: most frequent words and bigrams",
+                           old=("--max-tokens",))
+    options.add_logdir(parser)
+    options.add_run(parser, default="softmax")
+    options.add_seed(parser, help="shuffling and initialisation seed")
     add_strategy_argument(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args):
     train_and_export(args.data, dataset=args.dataset, logdir=args.logdir, run=args.run, epochs=args.epochs,
-                     batch_size=args.batch_size, max_tokens=args.max_tokens, seed=args.seed,
+                     batch_size=args.batch_size, max_tokens=args.vocab_size, seed=args.seed,
                      strategy=args.strategy)
 
 

@@ -1,8 +1,8 @@
 """`projector-train word2vec`: skip-gram word2vec on an artificial language, a snapshot per epoch."""
 
-import argparse
+from exporter import cli_arguments as options
 
-from exporter.cli.common import at_least
+at_least = options.at_least
 
 #: Sizes of `run_demo`: both languages train and export in well under 90 s on 2 cores.
 DEMO = {"num_sentences": 2000, "epochs": 8}
@@ -17,23 +17,28 @@ def register(subparsers):
         "every epoch as tensors embedding.epoch-NNN (with a 'moved' column and a 3-D PCA picture pca.png), "
         "plus scalars sim(bbb, ...) and bbb's nearest neighbours. Example: projector-train word2vec "
         "--language proximity --epochs 10 --logdir logdir; then tensorboard --logdir logdir",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--language", choices=("proximity", "random"), default="proximity",
-                        help="which language to generate")
-    parser.add_argument("--epochs", type=at_least(1), default=10, help="training epochs")
-    parser.add_argument("--logdir", default="logdir", help="TensorBoard log directory")
-    parser.add_argument("--run", help="run folder (default: word2vec-<language>)")
-    parser.add_argument("--sentences", type=at_least(1), default=5000, help="sentences to generate")
-    parser.add_argument("--sentence-length", type=at_least(2), default=7, help="words per sentence")
-    parser.add_argument("--width", type=at_least(1), default=2,
-                        help="proximity language: next word at most this many letters away")
-    parser.add_argument("--words", type=at_least(2), default=26, help="vocabulary size (aaa, bbb, ...; at most 26)")
-    parser.add_argument("--dim", type=at_least(2), default=16, help="embedding dimensions")
-    parser.add_argument("--every", type=at_least(1), default=1, help="export a snapshot every N epochs")
-    parser.add_argument("--keep", type=at_least(1), help="keep only the newest N snapshots (default: all)")
-    parser.add_argument("--watch", default="bbb", help="word whose similarities are logged as scalars")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the language and the training")
+                        help="which language to generate (default: %(default)s)")
+    options.add_epochs(parser, default=10)
+    options.add_logdir(parser)
+    options.add_run(parser, default=None, default_help="word2vec-<language>")
+    parser.add_argument("--sentences", type=at_least(1), metavar="N", default=5000,
+                        help="sentences to generate (default: %(default)s)")
+    parser.add_argument("--sentence-length", type=at_least(2), metavar="N", default=7,
+                        help="words per sentence (default: %(default)s)")
+    parser.add_argument("--width", type=at_least(1), metavar="N", default=2,
+                        help="proximity language: next word at most this many letters away (default: %(default)s)")
+    options.add_vocab_size(parser, default=26, minimum=2, help="vocabulary size: aaa, bbb, ...; at most 26",
+                           old=("--words",))
+    options.add_embedding_dim(parser, default=16, minimum=2, old=("--dim",))
+    parser.add_argument("--every", type=at_least(1), metavar="N", default=1,
+                        help="export a snapshot every N epochs (default: %(default)s)")
+    parser.add_argument("--keep", type=at_least(1), metavar="N",
+                        help="keep only the newest N snapshots (default: all)")
+    parser.add_argument("--watch", metavar="WORD", default="bbb",
+                        help="word whose similarities are logged as scalars (default: %(default)s)")
+    options.add_seed(parser, help="seed of the language and the training")
     parser.set_defaults(handler=run)
 
 
@@ -42,7 +47,7 @@ def run(args):
 
     model = train(
         args.language, logdir=args.logdir, run=args.run, epochs=args.epochs, num_sentences=args.sentences,
-        sentence_length=args.sentence_length, width=args.width, num_words=args.words, dim=args.dim,
+        sentence_length=args.sentence_length, width=args.width, num_words=args.vocab_size, dim=args.embedding_dim,
         every=args.every, keep=args.keep, watch=args.watch, seed=args.seed,
     )
     _report(args.language, model, args.logdir, args.run)
