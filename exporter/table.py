@@ -128,9 +128,9 @@ class EmbeddingTable:
             raise ExportError(f"max_points must be a whole number of at least 2 (the projector needs 2 points), got {size!r}")
         if size >= self.num_points:
             return self
-        rng = np.random.default_rng(seed)
         if stratify is None:
-            return self.take(np.sort(rng.choice(self.num_points, size, replace=False)))
+            return self.take(sample_indices(self.num_points, size, seed=seed))
+        rng = np.random.default_rng(seed)
         if self.metadata is None or stratify not in self.metadata.columns:
             columns = [] if self.metadata is None else list(self.metadata.columns)
             raise ExportError(f"cannot stratify by {stratify!r}: metadata columns are {columns}")
@@ -138,6 +138,16 @@ class EmbeddingTable:
         quotas = _proportional_quotas({key: len(rows) for key, rows in groups.items()}, size)
         picked = [rng.choice(groups[key], quotas[key], replace=False) for key in groups]
         return self.take(np.sort(np.concatenate(picked)))
+
+
+def sample_indices(num_points, size, *, seed=0):
+    """The sorted rows `EmbeddingTable.sample(size, seed=seed)` keeps of `num_points` (no stratify).
+
+    Readers use it to read only those rows of a file too large to load whole.
+    """
+    if size >= num_points:
+        return np.arange(num_points)
+    return np.sort(np.random.default_rng(seed).choice(num_points, size, replace=False))
 
 
 def _as_matrix(vectors):

@@ -34,21 +34,31 @@ def run(args):
     from exporter.errors import ExportWarning
     from exporter.export import export_embeddings
     from exporter.sources import on_disk, vocabulary
+    from exporter.table import sample_indices
 
-    tensor, matrix = on_disk.load_tensor(args.path, args.tensor)
+    disk_format, tensor = on_disk.find_tensor(args.path, args.tensor)
+    # Formats that read single rows are read after sampling; the others whole, now (their shape is the matrix's).
+    whole = None if disk_format.reads_rows else on_disk.read_rows(args.path, disk_format, tensor)
+    rows = tensor.shape[0] if whole is None else len(whole)
     if args.vocab == "none":
         chosen = None
     elif args.vocab == "auto":
-        chosen = vocabulary.choose_vocabulary(vocabulary.find_vocabularies(args.path), len(matrix))
+        chosen = vocabulary.choose_vocabulary(vocabulary.find_vocabularies(args.path), rows)
         if chosen is None:
             warnings.warn(f"{args.path}: no vocabulary found, rows are unlabelled: pass --vocab FILE", ExportWarning)
     else:
         chosen = vocabulary.read_vocabulary(args.vocab)
     labels = None
     if chosen is not None:
-        labels = vocabulary.labels_for_rows(chosen, rows=len(matrix), tensor=tensor.name, trim=args.vocab_trim)
-        matrix = matrix[: len(labels)]
+        labels = vocabulary.labels_for_rows(chosen, rows=rows, tensor=tensor.name, trim=args.vocab_trim)
+        rows = len(labels)
         print(f"rows labelled by {chosen.source}")
+    picked = slice(0, rows)
+    if args.max_points is not None and rows > args.max_points and not (args.stratify or args.drop_nonfinite):
+        # The rows the export's sampling keeps, read alone: a 10^6-row tensor sampled to 1000 reads 1000.
+        picked = sample_indices(rows, args.max_points, seed=args.seed)
+        labels = None if labels is None else labels.iloc[picked].reset_index(drop=True)
+    matrix = on_disk.read_rows(args.path, disk_format, tensor, picked) if whole is None else whole[picked]
     result = export_embeddings(
         matrix, labels, logdir=args.logdir, run=args.run, name=args.name,
         drop_nonfinite=args.drop_nonfinite, **export_options(args),

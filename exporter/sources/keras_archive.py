@@ -21,10 +21,16 @@ import zipfile
 import numpy as np
 
 from exporter.errors import ExportError
+from exporter.sources.hdf5_file import open_hdf5, read_rows
 from exporter.sources.inventory import TensorInfo
+from exporter.sources.limits import check_allocation
 
+#: `read_tensor` takes `rows` and reads only those.
+READS_ROWS = True
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 ARCHIVE_WEIGHTS = "model.weights.h5"
+#: Largest archive member read into memory (config.json, vocabularies); Keras's own configs are far smaller.
+MAX_MEMBER_BYTES = 64 * 2**20
 # Groups of optimizer state, never what a user means by "the embedding".
 _SKIPPED_GROUPS = ("optimizer", "optimizer_weights")
 
@@ -60,9 +66,10 @@ def list_tensors(path):
     return found
 
 
-def read_tensor(path, tensor):
+def read_tensor(path, tensor, rows=None):
+    """The tensor's values: all rows, or only the sorted indices `rows` (the rest is never read)."""
     with _weights(path) as weights:
-        return np.asarray(weights[tensor.key])
+        return np.asarray(read_rows(weights[tensor.key], rows, source=path))
 
 
 def archive_layer_names(path):
@@ -74,7 +81,7 @@ def archive_layer_names(path):
     from keras.src.utils.naming import to_snake_case
 
     with _open_archive(path) as archive:
-        config = json.loads(archive.read("config.json"))
+        config = json.loads(read_member(archive, "config.json", path))
     used, names = {}, {}
     for layer in config.get("config", {}).get("layers", []):
         stored = to_snake_case(layer["class_name"])
@@ -92,23 +99,33 @@ def _open_archive(path):
     try:
         with zipfile.ZipFile(path) as archive:
             yield archive
+    except ExportError:
+        raise
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise ExportError(f"{path}: not a readable .keras archive (truncated or corrupt?): {error}") from None
 
 
+def read_member(archive, name, path, limit=MAX_MEMBER_BYTES):
+    """The bytes of archive member `name`, refused when its declared size exceeds `limit` (a zip bomb).
+
+    `zipfile` never returns more than the size a member declares, so checking it first bounds the read.
+    """
+    size = archive.getinfo(name).file_size
+    if size > limit:
+        raise ExportError(f"{path}: {name} unpacks to {size:,} bytes ({archive.getinfo(name).compress_size:,} "
+                          f"packed), more than the {limit:,} we read: refused as a zip bomb: re-save the model")
+    check_allocation(size, name, source=path)
+    return archive.read(name)
+
+
 @contextlib.contextmanager
 def _weights(path):
-    import h5py
-
-    try:
-        if path.endswith(".keras"):
-            with _open_archive(path) as archive, archive.open(ARCHIVE_WEIGHTS) as raw, h5py.File(raw, "r") as f:
-                yield f
-        else:
-            with h5py.File(os.path.join(path, ARCHIVE_WEIGHTS) if os.path.isdir(path) else path, "r") as f:
-                yield f
-    except OSError as error:
-        raise ExportError(f"{path}: cannot read its HDF5 weights (truncated or corrupt?): {error}") from None
+    if path.endswith(".keras"):
+        with _open_archive(path) as archive, archive.open(ARCHIVE_WEIGHTS) as raw, open_hdf5(raw, source=path) as f:
+            yield f
+    else:
+        with open_hdf5(os.path.join(path, ARCHIVE_WEIGHTS) if os.path.isdir(path) else path, source=path) as f:
+            yield f
 
 
 def _layer_and_name(key, names):

@@ -20,6 +20,7 @@ import numpy as np
 from exporter.errors import ExportError
 from exporter.sources import keras_archive, safetensors_dir, saved_model, tf_checkpoint, word_vectors
 from exporter.sources.inventory import pick_tensor
+from exporter.sources.limits import check_allocation
 
 SUPPORTED = (
     ".keras, .weights.h5, legacy .h5, keras-hub presets, SavedModel folders, TensorFlow checkpoints (TF2 and TF1), "
@@ -30,7 +31,12 @@ SUPPORTED = (
 @dataclasses.dataclass(frozen=True)
 class DiskFormat:
     label: str
-    reader: types.ModuleType  # has list_tensors(path) and read_tensor(path, tensor)
+    reader: types.ModuleType  # has list_tensors(path) and read_tensor(path, tensor[, rows] if READS_ROWS)
+
+    @property
+    def reads_rows(self):
+        """Whether the reader can read some rows without loading the whole tensor."""
+        return getattr(self.reader, "READS_ROWS", False)
 
 
 def detect(path):
@@ -45,14 +51,34 @@ def detect(path):
     raise ExportError(f"{path}: unknown format; supported: {SUPPORTED}")
 
 
-def load_tensor(path, query):
-    """(TensorInfo, float32 matrix) of the tensor `query` names in `path` (None: the only 2-D one)."""
+def load_tensor(path, query, rows=None):
+    """(TensorInfo, float32 matrix) of the tensor `query` names in `path` (None: the only 2-D one).
+
+    `rows`: None (all), a slice, or sorted row indices: only those rows are read
+    where the format allows (HDF5), so a sample never loads the whole tensor.
+    """
+    disk_format, tensor = find_tensor(path, query)
+    return tensor, read_rows(path, disk_format, tensor, rows)
+
+
+def find_tensor(path, query):
+    """(DiskFormat, TensorInfo) of the tensor `query` names, nothing read but the listing."""
     disk_format = detect(path)
-    tensor = pick_tensor(disk_format.reader.list_tensors(path), query, source=path)
-    values = np.asarray(disk_format.reader.read_tensor(path, tensor))
+    return disk_format, pick_tensor(disk_format.reader.list_tensors(path), query, source=path)
+
+
+def read_rows(path, disk_format, tensor, rows=None):
+    """The float32 rows `rows` (None: all) of `tensor`, refused before allocating when they cannot fit."""
+    if disk_format.reads_rows:
+        values = disk_format.reader.read_tensor(path, tensor, rows)
+    else:
+        check_allocation(int(np.prod(tensor.shape, dtype=object)) * 4, f"tensor {tensor.name!r}", source=path)
+        values = disk_format.reader.read_tensor(path, tensor)
+        values = values if rows is None else values[rows]
+    values = np.asarray(values)
     if values.dtype.kind not in "fiu":
         raise ExportError(f"{path}: tensor {tensor.name!r} holds {values.dtype} values, not numbers")
-    return tensor, values.astype(np.float32, copy=False)
+    return values.astype(np.float32, copy=False)
 
 
 def _file(check):

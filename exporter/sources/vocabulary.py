@@ -124,7 +124,7 @@ def labels_for_rows(vocabulary, *, rows, tensor, trim=False):
 
 def _archive_vocabularies(path):
     """`assets/layers/<layer>/vocabulary.txt` of TextVectorization / StringLookup layers."""
-    from exporter.sources.keras_archive import archive_layer_names
+    from exporter.sources.keras_archive import archive_layer_names, read_member
 
     names = archive_layer_names(path)
     found = {}
@@ -134,7 +134,7 @@ def _archive_vocabularies(path):
             if parts[:2] == ["assets", "layers"] and parts[-1] == "vocabulary.txt":
                 owner = names.get(parts[2], parts[2])
                 if owner not in found:  # TextVectorization also stores its inner lookup layer's copy
-                    tokens = _lines(archive.read(entry).decode("utf-8"), keras_asset=True)
+                    tokens = _lines(read_member(archive, entry, path).decode("utf-8"), keras_asset=True)
                     found[owner] = Vocabulary(f"{path}:{entry}", _token_frame(tokens), owner)
     return list(found.values())
 

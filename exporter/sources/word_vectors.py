@@ -18,6 +18,7 @@ import numpy as np
 from exporter.errors import ExportError
 from exporter.sources.files import _is_number
 from exporter.sources.inventory import TensorInfo
+from exporter.sources.limits import check_allocation
 
 TENSOR_NAME = "vectors"
 _HEADER = re.compile(rb"^\s*(\d+) (\d+)\s*$")
@@ -83,7 +84,11 @@ def write_word2vec_binary(path, words, vectors):
 def _parse_binary(path, data):
     end = data.find(b"\n")
     n, d = (int(v) for v in _HEADER.match(data[: end + 1]).groups())
-    vectors = np.empty((n, d), np.float32)
+    # A row takes at least a space and 4 bytes per value: never allocate more rows than the file can
+    # hold, whatever the header promises (10^12); a short file then fails below as truncated.
+    fits = min(n, (len(data) - end - 1) // (1 + 4 * d))
+    check_allocation(fits * d * 4, f"{fits:,} x {d} vectors", source=path)
+    vectors = np.empty((fits, d), np.float32)
     words = []
     pos, width = end + 1, 4 * d
     for row in range(n):

@@ -1,0 +1,107 @@
+"""Hostile files (issue 15): nothing read outside what the user named, no machine exhausted, no silent wrong export.
+
+One test per class of input; each failed on the code before its fix.
+"""
+
+import json
+import os
+import resource
+import zipfile
+
+import h5py
+import numpy as np
+import pytest
+
+from exporter.cli import main
+from tests.test_disk_errors import fails
+
+SECRET = b"root:x:0:0:secret-outside-the-model\n"
+
+
+def _weights_with(path, kind, secret_file):
+    """An HDF5 weights file whose embedding's values live in `secret_file`, the HDF5 way `kind` allows."""
+    with h5py.File(path, "w") as f:
+        f.create_dataset("layers/embedding/vars/1", data=np.ones((4, 4), np.float32))  # an honest neighbour
+        if kind == "external storage":
+            f.create_dataset("layers/embedding/vars/0", shape=(4, 4), dtype="uint8", external=[(secret_file, 0, 16)])
+        elif kind == "external link":
+            f["layers/embedding/vars/0"] = h5py.ExternalLink(secret_file, "/stolen")
+        else:
+            layout = h5py.VirtualLayout(shape=(4, 4), dtype="uint8")
+            layout[:] = h5py.VirtualSource(secret_file, "/stolen", shape=(4, 4))
+            f.create_virtual_dataset("layers/embedding/vars/0", layout)
+
+
+@pytest.mark.parametrize("container", [".h5", ".weights.h5", ".keras", "preset"])
+@pytest.mark.parametrize("kind", ["external storage", "external link", "virtual dataset"])
+def test_hdf5_references_to_other_files_are_refused(tmp_path, capsys, kind, container):
+    secret = tmp_path / "secret"
+    if kind == "external storage":
+        secret.write_bytes(SECRET)
+    else:  # an HDF5 file elsewhere on the machine, with a dataset the link or mapping reads
+        with h5py.File(secret, "w") as f:
+            f["stolen"] = np.frombuffer(SECRET[:16], np.uint8).reshape(4, 4)
+    if container == ".keras":
+        _weights_with(tmp_path / "model.weights.h5", kind, str(secret))
+        path = tmp_path / "model.keras"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("config.json", json.dumps({"class_name": "Sequential", "config": {"layers": []}}))
+            archive.write(tmp_path / "model.weights.h5", "model.weights.h5")
+    elif container == "preset":
+        path = tmp_path / "preset"
+        path.mkdir()
+        _weights_with(path / "model.weights.h5", kind, str(secret))
+    else:
+        path = tmp_path / f"model{container}"
+        _weights_with(path, kind, str(secret))
+    for command in (["checkpoint", path, "--tensor", "embedding/vars/0", "--vocab", "none"],
+                    ["checkpoint", path, "--tensor", "embedding/vars/1", "--vocab", "none"]):
+        message = fails(capsys, tmp_path, *command)
+        assert kind.split()[-1] in message and "refused" in message, message
+    assert main(["inspect", str(path)]) == 2
+    assert "refused" in capsys.readouterr().err
+    for written in (tmp_path / "logdir").rglob("*"):
+        assert not written.is_file() or b"secret-outside" not in written.read_bytes()
+
+
+def test_size_bombs_are_refused_before_allocating(tmp_path, capsys):
+    bomb = tmp_path / "bomb.h5"
+    with h5py.File(bomb, "w") as f:  # a few KB declaring 4 GB: chunked, never written
+        f.create_dataset("emb/embeddings", shape=(10**6, 10**3), dtype="float32", chunks=(1000, 100))
+    assert bomb.stat().st_size < 10_000
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    message = fails(capsys, tmp_path, "checkpoint", bomb, "--vocab", "none", "--max-points", "1000")
+    assert "stores 0 bytes of it: a size bomb" in message
+    archive = tmp_path / "bomb.keras"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as f:  # 100 KB unpacking to 80 MB
+        config = b'{"config": {"layers": []}, "pad": "' + b" " * 80 * 2**20 + b'"}'
+        f.writestr("config.json", config)
+        f.writestr("model.weights.h5", (tmp_path / "bomb.h5").read_bytes())
+    assert archive.stat().st_size < 200_000
+    assert main(["inspect", str(archive)]) == 2
+    assert f"config.json unpacks to {len(config):,} bytes" in capsys.readouterr().err
+    words = tmp_path / "huge.bin"
+    words.write_bytes(b"1000000000000 4\n" + b"cat " + np.ones(4, "<f4").tobytes() + b"\n")
+    assert main(["inspect", str(words)]) == 2
+    assert "truncated: the header promises 1000000000000 words, the file ends at word 1" in capsys.readouterr().err
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 500_000  # KB: nothing near 4 GB
+
+
+def test_max_points_reads_only_the_sampled_rows(tmp_path, capsys):
+    import tracemalloc
+
+    path = tmp_path / "big.weights.h5"
+    values = np.arange(200_000 * 16, dtype=np.float32).reshape(200_000, 16)
+    with h5py.File(path, "w") as f:
+        f["layers/embedding/vars/0"] = values
+    tracemalloc.start()
+    code = main([str(a) for a in ("checkpoint", path, "--vocab", "none", "--max-points", "100", "--seed", "3",
+                                  "--logdir", tmp_path / "logdir", "--run", "r", "--name", "t", "--no-tsv")])
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert code == 0, capsys.readouterr().err
+    assert peak < values.nbytes / 4  # 12.8 MB tensor, a few hundred KB read
+    from exporter.table import sample_indices
+
+    exported = np.fromfile(tmp_path / "logdir" / "r" / "t" / "vectors.bytes", "<f4").reshape(100, 16)
+    np.testing.assert_array_equal(exported, values[sample_indices(200_000, 100, seed=3)])
