@@ -105,3 +105,35 @@ def test_max_points_reads_only_the_sampled_rows(tmp_path, capsys):
 
     exported = np.fromfile(tmp_path / "logdir" / "r" / "t" / "vectors.bytes", "<f4").reshape(100, 16)
     np.testing.assert_array_equal(exported, values[sample_indices(200_000, 100, seed=3)])
+
+
+@pytest.mark.parametrize("suffix, sep", [(".tsv", "\t"), (".csv", ","), (".txt", " ")])
+def test_a_byte_order_mark_does_not_turn_a_numeric_column_into_labels(tmp_path, suffix, sep):
+    from exporter.sources.files import read_vectors
+
+    values = np.arange(9, dtype=np.float32).reshape(3, 3) + 0.5
+    path = tmp_path / f"numbers{suffix}"
+    path.write_text("\n".join(sep.join(map(str, row)) for row in values) + "\n", encoding="utf-8-sig")
+    vectors, labels = read_vectors(str(path))
+    assert labels is None
+    np.testing.assert_array_equal(vectors, values)
+
+
+def test_a_metadata_row_with_one_cell_more_than_the_header_is_refused(tmp_path, capsys):
+    np.save(tmp_path / "v.npy", np.eye(3, 4, dtype=np.float32))
+    (tmp_path / "first.csv").write_text("word,count\ncat,1,extra\ndog,2\ncow,3\n")
+    message = fails(capsys, tmp_path, "import", tmp_path / "v.npy", "--metadata", tmp_path / "first.csv")
+    assert "line 2 has 3 cells, the header has 2" in message
+    (tmp_path / "later.csv").write_text("word,count\ncat,1\ndog,2,extra\ncow,3\n")
+    message = fails(capsys, tmp_path, "import", tmp_path / "v.npy", "--metadata", tmp_path / "later.csv")
+    assert "line 3 has 3 cells, the header has 2" in message
+    (tmp_path / "quoted.csv").write_text('word,count\n"cat, the animal",1\ndog,2\ncow,3\n')
+    assert main([str(a) for a in ("import", tmp_path / "v.npy", "--metadata", tmp_path / "quoted.csv",
+                                  "--logdir", tmp_path / "ok", "--run", "r", "--name", "t")]) == 0
+    assert (tmp_path / "ok" / "r" / "t" / "metadata.tsv").read_text().startswith("word\tcount\ncat, the animal\t1\n")
+
+
+def test_complex_npy_is_refused(tmp_path, capsys):
+    np.save(tmp_path / "c.npy", (np.eye(3, 4) + 1j * np.ones((3, 4))).astype(np.complex64))
+    message = fails(capsys, tmp_path, "import", tmp_path / "c.npy")
+    assert "complex values (complex64)" in message and "x.imag" in message

@@ -17,6 +17,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from exporter.errors import ExportError
+from exporter.sources.text_table import read_text_table
 
 #: Values parsed per chunk: bounds the memory above the result matrix.
 _CHUNK_VALUES = 5_000_000
@@ -32,9 +33,13 @@ def read_vectors(path):
     _check_readable(path)
     if path.endswith(".npy"):
         try:
-            return np.load(path, allow_pickle=False), None
+            vectors = np.load(path, allow_pickle=False)
         except ValueError as error:
             raise ExportError(f"{path}: not a plain .npy array ({error})") from None
+        if vectors.dtype.kind == "c":  # float32 conversion would silently drop the imaginary part
+            raise ExportError(f"{path}: holds complex values ({vectors.dtype}), the projector shows real vectors: "
+                              "save np.abs(x), x.real, or np.concatenate([x.real, x.imag], axis=1)")
+        return vectors, None
     first, second = _first_lines(path)
     sep = _separator(path, first)
     cells, next_cells = _cells(first, sep), _cells(second, sep)
@@ -60,7 +65,7 @@ def read_vectors(path):
             keep_default_na=False,
             na_filter=False,
             engine="c",
-            encoding="utf-8",
+            encoding="utf-8-sig",
             chunksize=chunk_rows,
         )
         # Chunks are copied into one preallocated matrix: memory stays near the matrix itself.
@@ -98,8 +103,8 @@ def read_metadata(path):
     """A DataFrame of labels from `.tsv` (the projector's header rule), `.csv` or `.txt`."""
     _check_readable(path)
     if path.endswith(".csv"):
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    with open(path, encoding="utf-8", newline="") as f:
+        return read_text_table(path)
+    with open(path, encoding="utf-8-sig", newline="") as f:
         lines = f.read().split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -133,7 +138,7 @@ def _count_lines(path):
 
 def _first_lines(path):
     try:
-        with open(path, encoding="utf-8") as f:
+        with open(path, encoding="utf-8-sig") as f:  # a byte-order mark is not part of the first cell
             return f.readline(), f.readline()
     except UnicodeDecodeError:
         raise ExportError(f"{path}: not UTF-8 text (word2vec binary files: see `projector-export inspect`)") from None

@@ -8,7 +8,9 @@ Example:
 ['good, really', 'bad']
 """
 
+import csv
 import os
+import warnings
 
 import pandas as pd
 
@@ -25,12 +27,17 @@ def read_text_table(path, *, header="infer", names=None):
     """
     if not os.path.isfile(path):
         raise ExportError(f"{path}: no such file")
+    sep = "," if path.endswith(".csv") else "\t"
     try:
         if path.endswith((".csv", ".tsv")):
-            return pd.read_csv(
-                path, sep="," if path.endswith(".csv") else "\t", header=header, names=names,
-                dtype=str, keep_default_na=False, encoding="utf-8",
-            )
+            # index_col=False: with one cell more in the first row than in the header, pandas would
+            # otherwise take the first column as the index and shift every column (labels lost).
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                return pd.read_csv(
+                    path, sep=sep, header=header, names=names, index_col=False,
+                    dtype=str, keep_default_na=False, encoding="utf-8",
+                )
         with open(path, encoding="utf-8") as f:
             lines = [line.rstrip("\r\n") for line in f]
     except UnicodeDecodeError as error:
@@ -38,9 +45,22 @@ def read_text_table(path, *, header="infer", names=None):
             f"{path}: not UTF-8 text (byte {error.start} is {error.object[error.start:error.start + 1]!r}): "
             "save it as UTF-8"
         ) from None
-    except pd.errors.ParserError as error:
-        raise ExportError(f"{path}: cannot read it as a table: {str(error).splitlines()[0]}") from None
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as error:
+        reason = _first_ragged_row(path, sep) or str(error).splitlines()[0]
+        raise ExportError(f"{path}: cannot read it as a table: {reason}") from None
     return pd.DataFrame({TEXT_COLUMN: [line for line in lines if line.strip()]})
+
+
+def _first_ragged_row(path, sep):
+    """'line N has X cells, the header has Y: ...' for the first row (CSV quoting) of another width, or None."""
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.reader(f, delimiter=sep)
+        width = len(next(reader, []))
+        for row in reader:
+            if row and len(row) != width:
+                return (f"line {reader.line_num} has {len(row)} cells, the header has {width}: quote values "
+                        "holding a separator, and give every row as many cells as the header")
+    return None
 
 
 def column(frame, name, path):
