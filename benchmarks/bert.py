@@ -25,6 +25,8 @@ import warnings
 
 import numpy as np
 
+from exporter import cosine_neighbours
+
 SHARED_GOEMOTIONS = os.path.normpath(
     os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data", "goemotions")
 )
@@ -69,15 +71,9 @@ def long_texts(comments, encoder, n):
 
 def neighbourhood_agreement(vectors, labels, k=NEIGHBOURS):
     """Mean share of each point's k nearest neighbours (cosine, itself excluded) with its own label."""
-    unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     labels = np.asarray(labels)
-    shares = []
-    for start in range(0, len(unit), 1024):
-        similarity = unit[start : start + 1024] @ unit.T
-        similarity[np.arange(len(similarity)), np.arange(start, start + len(similarity))] = -np.inf
-        nearest = np.argpartition(-similarity, k, axis=1)[:, :k]
-        shares.append((labels[nearest] == labels[start : start + 1024, None]).mean(axis=1))
-    return float(np.concatenate(shares).mean())
+    nearest, _ = cosine_neighbours(vectors, vectors, k, exclude=[[row] for row in range(len(vectors))])
+    return float((labels[nearest] == labels[:, None]).mean())
 
 
 def quality(data):

@@ -20,6 +20,8 @@ import tempfile
 import numpy as np
 import pandas as pd
 
+from exporter import cosine_neighbours
+
 SHARED_IMDB = "/work/shared/data/imdb"
 NEIGHBOURS_OF = "beautiful"
 
@@ -48,10 +50,9 @@ def nearest_words(vectors_bytes, metadata_tsv, word, k=10):
     """The `k` words with the highest cosine similarity to `word`, from the exported files."""
     words = pd.read_csv(metadata_tsv, sep="\t", quoting=3, keep_default_na=False, dtype=str)["word"].tolist()
     vectors = np.fromfile(vectors_bytes, dtype="<f4").reshape(len(words), -1)
-    vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-    similarity = vectors @ vectors[words.index(word)]
-    order = [i for i in np.argsort(-similarity) if words[i] != word][:k]
-    return [[words[i], round(float(similarity[i]), 3)] for i in order]
+    row = words.index(word)
+    rows, cosines = cosine_neighbours(vectors, vectors[row], k, exclude=[row])
+    return [[words[i], round(float(cosine), 3)] for i, cosine in zip(rows, cosines)]
 
 
 def measure_softmax():

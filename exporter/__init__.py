@@ -16,6 +16,7 @@ from exporter.errors import ExportError, ExportWarning
 from exporter.export import ExportResult, export_embeddings, export_table, remove_export
 from exporter.table import EmbeddingTable
 from exporter.validate import validate_logdir
+from exporter.vectors import cosine_neighbours, pca_coordinates, unit_rows
 from exporter.writers.bookmarks import make_bookmark
 
 __all__ = [
@@ -25,12 +26,15 @@ __all__ = [
     "ExportWarning",
     "ProjectorCallback",
     "cli_arguments",
+    "cosine_neighbours",
     "export_embeddings",
     "export_table",
     "make_bookmark",
+    "pca_coordinates",
     "quiet_native_logs",
     "remove_export",
     "run_command",
+    "unit_rows",
     "validate_logdir",
 ]
 

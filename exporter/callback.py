@@ -34,6 +34,7 @@ from exporter.export import export_table, remove_export, resolve_run_dir
 from exporter.sources.activations import find_layer, layer_outputs
 from exporter.sources.keras_embedding import embedding_table
 from exporter.table import EmbeddingTable
+from exporter.vectors import cosine_neighbours, unit_rows
 from exporter.writers import tensorboard_config
 
 #: The metadata column holding each point's distance from the previous snapshot.
@@ -178,13 +179,13 @@ class ProjectorCallback(keras.callbacks.Callback):
 
     def _log_watched(self, layer, table, epoch):
         labels = table.metadata.iloc[:, 0].tolist()
-        unit = table.vectors / np.maximum(np.linalg.norm(table.vectors, axis=1, keepdims=True), 1e-12)
+        unit = unit_rows(table.vectors)
         for word, tracked in self._tracked.get(layer, {}).items():
             row = labels.index(word)
-            similarity = unit @ unit[row]
-            order = [i for i in np.argsort(-similarity, kind="stable") if i != row][: self.neighbours]
+            order, cosines = cosine_neighbours(unit, unit[row], self.neighbours, exclude=[row])
             tracked.update(dict.fromkeys(labels[i] for i in order))
-            lines = [f"| {labels[i]} | {similarity[i]:.3f} |" for i in order]
+            lines = [f"| {labels[i]} | {cosine:.3f} |" for i, cosine in zip(order, cosines)]
+            similarity = unit @ unit[row]
             self._write(epoch, text_pb(f"{layer}/neighbours({word})",
                                        "\n".join(["| neighbour | cosine |", "|---|---|", *lines])))
             for other in tracked:

@@ -21,6 +21,7 @@ import warnings
 from exporter.errors import ExportError, ExportWarning
 from exporter.table import SPHEREIZE_MIN_DIM, TENSORBOARD_MAX_POINTS, EmbeddingTable
 from exporter.validate.frontend import NUMBER_LIKE_FIX, describe_number_like
+from exporter.vectors import pca_coordinates
 from exporter.writers import bookmarks as bookmarks_writer
 from exporter.writers import checkpoint, standalone, tensorboard_config, tsv
 from exporter.writers.atomic import interrupts_deferred, run_lock
@@ -132,7 +133,7 @@ def export_table(
         )
     marks = list(bookmarks)
     if pca_bookmark:
-        coords = bookmarks_writer.pca_coordinates(table.vectors, dims=2)
+        coords = pca_coordinates(table.vectors, dims=2)
         marks.insert(0, bookmarks_writer.make_bookmark(f"PCA (all {table.num_points} points)", coords))
     for mark in marks:
         if len(mark["projections"]) != table.num_points:

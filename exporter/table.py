@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from exporter.errors import ExportError
+from exporter.vectors import unit_rows
 
 #: Rows TensorBoard's projector fetches at most (`LIMIT_NUM_POINTS` in its frontend).
 TENSORBOARD_MAX_POINTS = 100_000
@@ -115,8 +116,7 @@ class EmbeddingTable:
 
     def normalized(self):
         """Rows scaled to unit L2 length (zero rows stay zero)."""
-        norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)
-        return EmbeddingTable(self.vectors / np.where(norms > 0, norms, 1).astype(np.float32), self.metadata)
+        return EmbeddingTable(unit_rows(self.vectors), self.metadata)
 
     def sample(self, size, *, stratify=None, seed=0):
         """At most `size` rows drawn without replacement, in original order.

@@ -7,6 +7,7 @@ import numpy as np
 from exporter.cli.arguments import add_command, add_label_column, add_logdir, add_neighbours, add_run
 from exporter.cli.text import add_encoder_args
 from exporter.errors import ExportError
+from exporter.vectors import cosine_neighbours, unit_rows
 
 # Operators need spaces around them, so "well-known" stays one term.
 _OPERATOR = re.compile(r"\s+([+-])\s+")
@@ -70,7 +71,7 @@ class VectorSpace:
     def __init__(self, logdir, run, name, vectors, metadata, label_column, encoder_args):
         self.logdir, self.run, self.name = logdir, run, name
         self.vectors, self.metadata, self.label_column = vectors, metadata, label_column
-        self.unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        self.unit = unit_rows(vectors)
         self.labels = metadata[label_column].astype(str).tolist()
         self._rows = {}
         for row, label in enumerate(self.labels):
@@ -119,14 +120,13 @@ class VectorSpace:
         norm = np.linalg.norm(total)
         if norm < 1e-6:
             raise ExportError("the query terms cancel out: nothing is left to compare")
-        return total / norm
+        return unit_rows(total)
 
     def nearest(self, query, k, *, exclude=()):
         """[(label, cosine)] of the k points closest to `query`, skipping the rows of `exclude` labels."""
-        scores = self.unit @ query
         skip = {self._rows.get(t, self._rows.get(t.lower())) for t in exclude} - {None}
-        order = [row for row in np.argsort(-scores) if row not in skip][:k]
-        return [(self.labels[row], float(scores[row])) for row in order]
+        rows, cosines = cosine_neighbours(self.unit, query, k, exclude=sorted(skip))
+        return [(self.labels[row], float(cosine)) for row, cosine in zip(rows, cosines)]
 
     def interpolate(self, start, end, *, steps):
         """{"vectors": steps unit vectors from `start` to `end`, "labels": 'path i/n: start -> end'}."""
@@ -135,7 +135,7 @@ class VectorSpace:
         a, b = self.vector(start), self.vector(end)
         weights = np.linspace(0.0, 1.0, steps)[:, None]
         points = (1 - weights) * a + weights * b
-        points /= np.maximum(np.linalg.norm(points, axis=1, keepdims=True), 1e-12)
+        points = unit_rows(points)
         labels = [f"path {i}/{steps - 1}: {start} -> {end}" for i in range(steps)]
         return {"vectors": points.astype(np.float32), "labels": labels}
 

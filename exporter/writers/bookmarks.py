@@ -60,25 +60,5 @@ def make_bookmark(label, coordinates, *, projection="pca", color_by=None):
     return state
 
 
-def pca_coordinates(matrix, dims=2):
-    """Every row projected on the top `dims` principal components.
-
-    The components are fitted on at most 20,000 evenly spaced rows (as the projector
-    fits its PCA on a sample); rows are centred block by block, not all at once.
-    """
-    mean = matrix.mean(axis=0, dtype=np.float64)
-    sample = np.asarray(matrix[:: max(1, len(matrix) // 20_000)], np.float64) - mean
-    if sample.shape[1] <= sample.shape[0]:  # the D x D covariance is the cheaper route (~10x for 768)
-        _, vectors = np.linalg.eigh(sample.T @ sample)
-        top = vectors[:, ::-1][:, :dims]
-    else:
-        top = np.linalg.svd(sample, full_matrices=False)[2][:dims].T
-    # float64 (float32 overflows near its maximum), one block of rows at a time.
-    rows = max(1, (1 << 22) // matrix.shape[1])
-    return np.concatenate(
-        [(np.asarray(matrix[i : i + rows], np.float64) - mean) @ top for i in range(0, len(matrix), rows)]
-    )
-
-
 def write_bookmarks(path, bookmarks):
     write_atomic(path, json.dumps(list(bookmarks), separators=(",", ":")))

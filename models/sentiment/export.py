@@ -16,6 +16,7 @@ positive; see `sentiment_direction`). Colour by "sentiment" in the projector.
 
 import numpy as np
 
+from exporter import unit_rows
 from exporter.export import export_table
 from exporter.sources.keras_embedding import embedding_table
 from models.sentiment.model import EMBEDDING_LAYER
@@ -51,7 +52,7 @@ def sentiment_direction(classifier, token_ids):
     w2 = logit.weights[0].numpy()[:, 0]
     active = (pooled @ w1 + b1 > 0).astype(np.float32)  # relu' per review and unit
     direction = w1 @ (active.mean(axis=0) * w2)
-    return direction / np.linalg.norm(direction), pooled.mean(axis=0)
+    return unit_rows(direction), pooled.mean(axis=0)
 
 
 def frequency_rank(counts):

@@ -2,6 +2,8 @@
 
 Example:
 >>> import numpy as np
+
+from exporter import cosine_neighbours
 >>> angles = np.linspace(0, np.pi, 26)              # words on an arc, in alphabet order
 >>> neighbours_within(np.stack([np.cos(angles), np.sin(angles)], axis=1))
 1.0
@@ -15,13 +17,12 @@ import math
 
 import numpy as np
 
+from exporter import cosine_neighbours
+
 
 def nearest_neighbours(vectors, k=2):
     """(N, k) indices of each row's `k` nearest other rows by cosine similarity."""
-    unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-    similarity = unit @ unit.T
-    np.fill_diagonal(similarity, -np.inf)
-    return np.argsort(-similarity, axis=1, kind="stable")[:, :k]
+    return cosine_neighbours(vectors, vectors, k, exclude=[[row] for row in range(len(vectors))])[0]
 
 
 def neighbours_within(vectors, *, k=2, letters=2):

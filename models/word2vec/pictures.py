@@ -10,8 +10,8 @@ b'\\x89PNG'
 
 import numpy as np
 
+from exporter import pca_coordinates
 from exporter.writers.atomic import open_atomic
-from exporter.writers.bookmarks import pca_coordinates
 
 #: The file each snapshot's folder gets.
 FILENAME = "pca.png"
