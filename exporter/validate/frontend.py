@@ -107,6 +107,35 @@ def stream_never_ends(data):
     return True
 
 
+def slice_cuts(data):
+    """Byte offsets where the reader's 1,000,000-byte slices corrupt a character.
+
+    Each slice is decoded on its own (`FileReader.readAsText`): a multi-byte UTF-8
+    character across a boundary becomes replacement characters, and a U+FEFF that
+    starts a slice is dropped as a byte-order mark.
+    """
+    return [at for at in range(CHUNK_BYTES, len(data), CHUNK_BYTES)
+            if 0x80 <= data[at] < 0xC0 or data.startswith(b"\xef\xbb\xbf", at)]
+
+
+def slice_padding(data):
+    """Line numbers of empty lines next to a slice boundary: padding that moves it between characters.
+
+    The reader skips them, so they shift nothing; a writer adds them so no slice cuts
+    a character (`slice_cuts`).
+    """
+    lines = set()
+    for at in range(CHUNK_BYTES, len(data), CHUNK_BYTES):
+        low = high = data.rfind(b"\n", 0, at) + 1  # start of the line holding byte `at`
+        while low >= 1 and data[low - 1] == 0x0A and (low == 1 or data[low - 2] == 0x0A):
+            low -= 1  # the line before is empty
+        while data.startswith(b"\n", high):
+            high += 1  # the boundary is inside an empty-line run
+        first = data.count(b"\n", 0, low) + 1
+        lines.update(range(first, first + high - low))
+    return lines
+
+
 def metadata_records(text):
     """(header, header line number or None, [(line number, cells)]) with the frontend's rules."""
     header, header_line, records = ["label"], None, []

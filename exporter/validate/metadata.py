@@ -42,11 +42,13 @@ def check_metadata(report, path, num_points, *, limit=None):
         text = text[1:]
     if not text.endswith("\n"):
         report.add(WARNING, path, "no final newline", "end the file with '\\n'", text.count("\n") + 1)
+    _check_slices(report, path, data)
     if limit is not None:
         text = _served_part(text, limit)
     header, header_line, records = frontend.metadata_records(text)
     mismatch = frontend.metadata_mismatch(num_points, len(header), len(records))
-    _check_cells(report, path, text, header, header_line, records, blank_is_cause=mismatch is not None)
+    padding = frontend.slice_padding(data)
+    _check_cells(report, path, text, header, header_line, records, padding, blank_is_cause=mismatch is not None)
     if mismatch:
         message, refused = mismatch
         consequence = ("The projector refuses the file" if refused
@@ -63,14 +65,27 @@ def _served_part(text, limit):
     return "\n".join(lines[:keep]) + ("\n" if len(lines) > keep else "")
 
 
-def _check_cells(report, path, text, header, header_line, records, *, blank_is_cause):
+def _check_slices(report, path, data):
+    """The rows whose labels the reader's 1,000,000-byte slices corrupt."""
+    cuts = frontend.slice_cuts(data)
+    if not cuts:
+        return
+    lines = [data.count(b"\n", 0, at) + 1 for at in cuts]
+    shown = ", ".join(map(str, lines[:10])) + (", ..." if len(lines) > 10 else "")
+    report.add(WARNING, path, f"{len(cuts)} row(s) hold a character cut by the projector's 1,000,000-byte "
+               f"decoding slices, so it shows as '\ufffd' marks or vanishes (line(s) {shown})",
+               "view it with `projector-export serve`, which re-cuts the slices, or re-export it with "
+               "projector-export, which pads the file with empty lines", lines[0])
+
+
+def _check_cells(report, path, text, header, header_line, records, padding, *, blank_is_cause):
     numbered = frontend.numbered_lines(text)
     cr = next((n for n, line in numbered if "\r" in line), None)
     if cr:
         report.add(WARNING, path, "carriage return (CR, Windows line ending) kept in the values, so labels "
                    "end in an invisible '\\r'", "use LF line endings and no CR inside values", cr)
     last_row = records[-1][0] if records else 0
-    blank = [n for n, line in numbered if not frontend.js_trim(line) and n < last_row]
+    blank = [n for n, line in numbered if not frontend.js_trim(line) and n < last_row and n not in padding]
     if blank and not blank_is_cause:
         report.add(WARNING, path, f"{len(blank)} blank line(s): the projector skips them, so every later row "
                    "moves up one point", PLACEHOLDER_FIX, blank[0])
