@@ -107,7 +107,8 @@ def export_table(
     elif table.num_points > TENSORBOARD_MAX_POINTS:
         warnings.warn(
             f"{name}: {table.num_points} points, but TensorBoard shows only the first "
-            f"{TENSORBOARD_MAX_POINTS}: pass max_points / --max-points to sample down",
+            f"{TENSORBOARD_MAX_POINTS}: view them all with `projector-export serve LOGDIR`, "
+            "or pass max_points / --max-points to sample down",
             ExportWarning,
             stacklevel=2,
         )

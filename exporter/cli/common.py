@@ -13,7 +13,8 @@ def add_export_options(parser):
     group = parser.add_argument_group("export options")
     group.add_argument("--normalize", action="store_true", help="scale vectors to unit length (t-SNE/UMAP assume it)")
     group.add_argument("--max-points", type=at_least(2), metavar="N",
-                       help="sample down to N points (TensorBoard shows at most 100,000)")
+                       help="sample down to N points (TensorBoard alone shows 100,000; "
+                       "`projector-export serve` shows all)")
     group.add_argument("--stratify", metavar="COLUMN", help="with --max-points: keep each value's share of COLUMN")
     add_seed(group, help="sampling seed")
     group.add_argument("--drop-nonfinite", action="store_true",

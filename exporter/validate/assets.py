@@ -14,6 +14,7 @@ bookmark 1 ('view') lacks selectedProjection, pcaComponentDimensions, tSNEPerple
 import json
 import math
 
+from exporter.table import TENSORBOARD_MAX_POINTS
 from exporter.validate.findings import ERROR, WARNING
 
 #: Fields without which loading a bookmark throws (tested one by one in TensorBoard 2.21).
@@ -65,7 +66,9 @@ def _check_state(report, path, name, state, num_points, columns):
     points = state.get("projections")
     if not isinstance(points, list) or len(points) != num_points:
         count = len(points) if isinstance(points, list) else "no"
-        report.add(ERROR, path, f"{name} has {count} projections for {num_points} points",
+        beyond = (" (TensorBoard stops at 100,000 points: `projector-export serve LOGDIR` shows them all)"
+                   if isinstance(points, list) and len(points) > num_points == TENSORBOARD_MAX_POINTS else "")
+        report.add(ERROR, path, f"{name} has {count} projections for {num_points} points{beyond}",
                    "store exactly one projection per point, in tensor row order")
         return
     keys = _projection_keys(state)

@@ -147,7 +147,8 @@ def _check_embedding(report, run_config, name, embedding, shape, matrix):
                    "view's centroid becomes NaN", "fix those rows, or re-export with --drop-nonfinite")
     if shape[0] > TENSORBOARD_MAX_POINTS:
         report.add(WARNING, where, f"{label} has {shape[0]} points; TensorBoard shows only the first "
-                   f"{TENSORBOARD_MAX_POINTS}", "re-export with --max-points (random or --stratify)")
+                   f"{TENSORBOARD_MAX_POINTS}", "view every point with `projector-export serve LOGDIR`, or re-export with "
+                   "--max-points (random or --stratify)")
     shown = min(shape[0], TENSORBOARD_MAX_POINTS)
     if embedding is None:
         return
