@@ -4,13 +4,14 @@
 
 - `/tensor` and `/metadata` answer the frontend's `num_rows=100000` with up to
   `max_points` rows (default: all); every other route is TensorBoard's.
-- Raw float32 tensor files (`tensor_path` with `tensor_shape`, or today's
-  `<tensor>/vectors.bytes` next to a checkpoint export) are memory-mapped and streamed
-  in 4 MB pieces: no copy of the matrix is held, however big it is.
+- Raw float32 `tensor_path` files (with `tensor_shape`) and checkpoint tensors are
+  memory-mapped and streamed in 4 MB pieces: no copy of the matrix is held, however
+  big it is. Checkpoints are read without TensorFlow (`exporter.serve_checkpoint`).
 - `/metadata` is re-cut so no character straddles the frontend's 1,000,000-byte
   decoding slices (see `exporter.writers.tsv.align_to_slices`).
-- Configs reload when a `projector_config.pbtxt` or a mapped tensor file changes
-  (TensorBoard's plugin reloads only when a checkpoint prefix changes, never without TensorFlow).
+- Configs reload when a `projector_config.pbtxt`, a `checkpoint` state file or a
+  mapped file changes (TensorBoard's plugin reloads only when a checkpoint prefix
+  changes, and never without TensorFlow).
 
 Example:
 >>> check_tensorboard()  # raises ExportError if TensorBoard changed what this relies on
@@ -21,6 +22,7 @@ Example:
 
 import inspect
 import os
+import sys
 import urllib.parse
 
 import numpy as np
@@ -33,10 +35,9 @@ from tensorboard.plugins.projector.projector_plugin import ProjectorPlugin
 from werkzeug import wrappers
 
 from exporter.errors import ExportError
+from exporter.serve_checkpoint import STATE_FILE, CheckpointBundle, latest_checkpoint
 from exporter.writers.tsv import align_to_slices
 
-#: Where today's exports keep the raw float32 copy of a checkpoint tensor.
-EXPORT_VECTORS_FILE = os.path.join("{name}", "vectors.bytes")
 _CHUNK_BYTES = 4 << 20
 # What a TSV tensor file may start with: anything else is raw float32.
 _TSV_BYTES = frozenset(b"0123456789+-.eEinfatyINFATY \t\r\n")
@@ -47,12 +48,13 @@ _METHODS = {
     "_read_latest_config_files": ["self", "run_path_pairs"],
     "_augment_configs_with_checkpoint_info": ["self"],
     "_get_metadata_file_for_tensor": ["self", "tensor_name", "config"],
+    "_get_reader_for_run": ["self", "run"],
     "_serve_tensor": [],  # WSGI apps wrapped by werkzeug: only their presence is checked
     "_serve_metadata": [],
     "get_plugin_apps": ["self"],
 }
-_FUNCTIONS = {"_rel_to_abs_asset_path": ["fpath", "config_fpath"]}
-_ATTRIBUTES = ("tensor_cache", "_configs", "config_fpaths", "_run_paths", "logdir")
+_FUNCTIONS = {"_rel_to_abs_asset_path": ["fpath", "config_fpath"], "_assets_dir_to_logdir": ["assets_dir"]}
+_ATTRIBUTES = ("tensor_cache", "_configs", "config_fpaths", "_run_paths", "logdir", "readers")
 
 
 class AllPointsProjectorPlugin(ProjectorPlugin):
@@ -81,15 +83,28 @@ class AllPointsProjectorPlugin(ProjectorPlugin):
         configs, fpaths = super()._read_latest_config_files(run_path_pairs)
         for run, assets_dir in run_path_pairs:
             fpath = os.path.join(assets_dir, projector_metadata.PROJECTOR_FILENAME)
-            config = configs.get(run)
-            if config is None and os.path.isfile(fpath):
-                # Without TensorFlow TensorBoard drops runs whose tensors are in a checkpoint.
-                config = projector_plugin.ProjectorConfig()
+            config = configs.get(run) or projector_plugin.ProjectorConfig()
+            if run not in configs and os.path.isfile(fpath):
                 with open(fpath, encoding="utf-8") as f:
                     projector_plugin.text_format.Parse(f.read(), config)
-            if config is not None and _point_at_raw_files(config, os.path.dirname(fpath)):
+            if not config.model_checkpoint_path:
+                # TensorBoard finds checkpoints only through TensorFlow: the same two folders, without it.
+                folder = projector_plugin._assets_dir_to_logdir(assets_dir)
+                prefix = latest_checkpoint(folder) or latest_checkpoint(os.path.join(folder, os.pardir))
+                config.model_checkpoint_path = prefix or ""
+            if config.model_checkpoint_path or any(e.tensor_path for e in config.embeddings):
                 configs[run], fpaths[run] = config, fpaths.get(run, fpath)
         return configs, fpaths
+
+    def _get_reader_for_run(self, run):
+        if run not in self.readers:
+            prefix = self._configs[run].model_checkpoint_path
+            try:
+                self.readers[run] = CheckpointBundle(prefix) if prefix else None
+            except (OSError, ValueError) as error:
+                print(f"serve: run {run!r}: cannot read checkpoint {prefix}: {error}", file=sys.stderr)
+                self.readers[run] = None
+        return self.readers[run]
 
     def _augment_configs_with_checkpoint_info(self):
         mapped = {}
@@ -118,7 +133,7 @@ class AllPointsProjectorPlugin(ProjectorPlugin):
     def _files_stamp(self):
         """(path, inode, mtime, size) of every config and mapped file: a change means re-export."""
         folders = [self.logdir, *(self._run_paths or {}).values()]
-        paths = {os.path.join(f, projector_metadata.PROJECTOR_FILENAME) for f in folders}
+        paths = {os.path.join(f, name) for f in folders for name in (projector_metadata.PROJECTOR_FILENAME, STATE_FILE)}
         paths.update((self.config_fpaths or {}).values())
         paths.update(m.filename for m in self.tensor_cache.mapped.values())
         return tuple(sorted((p, *_stat(p)) for p in paths))
@@ -130,15 +145,18 @@ class AllPointsProjectorPlugin(ProjectorPlugin):
         self._update_configs()
         key = (request.args.get("run"), (request.args.get("name") or "").removesuffix(":0"))
         matrix = self.tensor_cache.mapped.get(key)
-        if matrix is None:  # a TSV tensor (read by TensorBoard) or an error TensorBoard words
+        reader = self._get_reader_for_run(key[0]) if matrix is None and key[0] in self._configs else None
+        if reader is not None and reader.has_tensor(key[1]):
+            matrix = reader.get_tensor(key[1])
+        if matrix is None or matrix.ndim != 2:  # a TSV tensor (read by TensorBoard) or an error TensorBoard words
             return self._stock(ProjectorPlugin._serve_tensor, request)
         rows = matrix[: self.max_points]
-        body = memoryview(rows.reshape(-1).view(np.uint8))
+        step = max(1, _CHUNK_BYTES // (4 * rows.shape[1]))
         return wrappers.Response(
-            (bytes(body[i : i + _CHUNK_BYTES]) for i in range(0, len(body), _CHUNK_BYTES)),
+            (np.asarray(rows[i : i + step], "<f4").tobytes() for i in range(0, len(rows), step)),
             mimetype="application/octet-stream",
             # The headers TensorBoard's Respond() sets, which needs the whole body in one bytes object.
-            headers={"Content-Length": str(len(body)), "X-Content-Type-Options": "nosniff",
+            headers={"Content-Length": str(rows.size * 4), "X-Content-Type-Options": "nosniff",
                      "Expires": "0", "Cache-Control": "no-cache, must-revalidate"},
             direct_passthrough=True,
         )
@@ -181,17 +199,6 @@ class _Tensors:
     def set(self, key, value):
         if key not in self.mapped:
             self.loaded.set(key, value)
-
-
-def _point_at_raw_files(config, config_dir):
-    """Gives checkpoint entries of an export their `<name>/vectors.bytes`; True if any entry has a tensor file."""
-    for embedding in config.embeddings:
-        name = embedding.tensor_name.removesuffix(":0")
-        relative = EXPORT_VECTORS_FILE.format(name=name)
-        if not embedding.tensor_path and name and _is_raw_float32(os.path.join(config_dir, relative),
-                                                                  list(embedding.tensor_shape)):
-            embedding.tensor_path = relative
-    return any(e.tensor_path for e in config.embeddings)
 
 
 def _is_raw_float32(path, shape):

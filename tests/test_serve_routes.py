@@ -34,8 +34,9 @@ def frontend_labels(data):
 def served(tmp_path_factory):
     logdir = tmp_path_factory.mktemp("serve-logdir")
     vectors = random_vectors(N, D)
+    # The tensor is only in the run's checkpoint (no vectors.bytes): serve reads it without TensorFlow.
     export_embeddings(vectors, multibyte_labels(N), logdir=logdir, run="big", name="words", write_tsv=False,
-                      pca_bookmark=False)
+                      pca_bookmark=False, standalone_config=False)
     with ServeServer(logdir) as server:
         server.wait_for_tensor("big", "words", shape=(N, D))
         yield server, vectors
@@ -76,6 +77,24 @@ def test_other_tools_layouts_raw_and_tsv_tensor_path_files(served, tmp_path):
     assert_bit_exact(server.tensor("other", "tsv", num_rows=100_000), [[1, 2], [3, 4], [5, 6]])
     labels = frontend_labels(server.get("metadata", run="other", name="tsv", num_rows=100_000))[1]
     assert labels == [["x" * 999_998], ["€"], ["last"]]
+
+
+def test_tutorial_checkpoint_every_2d_variable_without_tensorflow(served):
+    import tensorflow as tf
+
+    server, _ = served
+    run = os.path.join(server.logdir, "tutorial")
+    embedding, other = random_vectors(40, 6, seed=4), random_vectors(7, 3, seed=5).astype(np.float64)
+    checkpoint = tf.train.Checkpoint(embedding=tf.Variable(embedding), other=tf.Variable(other))
+    checkpoint.save(os.path.join(run, "embedding.ckpt"))
+    with open(os.path.join(run, "projector_config.pbtxt"), "w") as f:
+        f.write('embeddings { tensor_name: "embedding/.ATTRIBUTES/VARIABLE_VALUE" }\n')
+    ensure_event_file(run)
+    server.wait_for_tensor("tutorial", "embedding/.ATTRIBUTES/VARIABLE_VALUE", shape=(40, 6))
+    names = {e["tensorName"] for e in server.info("tutorial")["embeddings"]}
+    assert names == {"embedding/.ATTRIBUTES/VARIABLE_VALUE", "other/.ATTRIBUTES/VARIABLE_VALUE"}
+    assert_bit_exact(server.tensor("tutorial", "embedding/.ATTRIBUTES/VARIABLE_VALUE", num_rows=100_000), embedding)
+    assert_bit_exact(server.tensor("tutorial", "other/.ATTRIBUTES/VARIABLE_VALUE"), other.astype(np.float32))
 
 
 def test_reexport_is_served_without_restart(served):
