@@ -9,6 +9,10 @@ Example:
 (100, 16)
 """
 
+from exporter import quiet_tensorflow
+
+quiet_tensorflow.install()
+
 from exporter.cli import quiet_native_logs
 from exporter.cli import run as run_command
 from exporter.cli import arguments as cli_arguments

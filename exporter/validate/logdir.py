@@ -8,6 +8,7 @@ TensorBoard's own helpers are used wherever they exist, so the answer is the sam
 
 Example:
 >>> import tempfile
+>>> from exporter.validate.findings import Report
 >>> [c.run for c in find_configs(tempfile.mkdtemp(), Report())]
 []
 """

@@ -5,7 +5,7 @@ Example:
 >>> from models.bert.data import SAMPLE_DIR, load_goemotions
 >>> outcome = fine_tune_and_export(
 ...     load_goemotions(SAMPLE_DIR, "train"), load_goemotions(SAMPLE_DIR, "test"),
-...     logdir=tempfile.mkdtemp(), epochs=1)
+...     logdir=tempfile.mkdtemp(), epochs=1, verbose=0)
 >>> sorted(outcome.exports)
 ['flatten_after', 'flatten_before']
 """
