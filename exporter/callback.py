@@ -30,12 +30,12 @@ from tensorboard.plugins.text.summary_v2 import text_pb
 from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
 from exporter.errors import ExportError, ExportWarning
-from exporter.export import export_table, remove_export, resolve_run_dir
+from exporter import exports
+from exporter.export import export_table, remove_export
 from exporter.sources.activations import find_layer, layer_outputs
 from exporter.sources.keras_embedding import embedding_table
 from exporter.table import EmbeddingTable
 from exporter.vectors import cosine_neighbours, unit_rows
-from exporter.writers import tensorboard_config
 
 #: The metadata column holding each point's distance from the previous snapshot.
 MOVED_COLUMN = "moved"
@@ -81,7 +81,7 @@ class ProjectorCallback(keras.callbacks.Callback):
         **export_options,
     ):
         super().__init__()
-        self.run_dir = resolve_run_dir(logdir, run)
+        self.run_dir = exports.resolve_run_dir(logdir, run)
         self.logdir, self.run = logdir, run
         self.embeddings = dict(embeddings or {})
         self.outputs = dict(outputs or {})
@@ -203,7 +203,7 @@ def snapshot_name(layer, epoch):
 def _existing_snapshots(run_dir, layer):
     """Snapshot names of `layer` already in the run (an earlier fit), oldest epoch first."""
     pattern = re.compile(re.escape(snapshot_name(layer, 0)[: -len("000")]) + r"(\d+)$")
-    found = [(int(m.group(1)), e.tensor_name) for e in tensorboard_config.read_config(run_dir).embeddings
+    found = [(int(m.group(1)), e.tensor_name) for e in exports.read_tensorboard_config(run_dir).embeddings
              if (m := pattern.match(e.tensor_name))]
     return [name for _, name in sorted(found)]
 

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from exporter.exports import find_export
 from exporter import export_embeddings
 from exporter.cli import main as export_main
 from models.bert.data import ALL_EMOTIONS, SAMPLE_DIR, load_goemotions
@@ -83,10 +84,10 @@ def test_text_command_embeds_a_csv_with_labels_and_lengths(tiny_bert, tmp_path, 
     pd.DataFrame({"review": ["i love it", "i hate it", "so sad, a dog"], "stars": [5, 1, 2]}).to_csv(path, index=False)
     assert export_main(["text", str(path), "--text-column", "review", "--label-column", "stars", "--bert",
                         str(tiny_bert), "--logdir", str(tmp_path / "logs"), "--run", "reviews"]) == 0
-    folder = tmp_path / "logs" / "reviews" / "sentences"
-    lines = (folder / "metadata.tsv").read_text().splitlines()
+    files = find_export(str(tmp_path / "logs"), "reviews", "sentences").files
+    lines = open(files["metadata"]).read().splitlines()
     assert lines == ["text\tstars\ttokens", "i love it\t5\t5", "i hate it\t1\t5", "so sad, a dog\t2\t7"]
-    vectors = np.fromfile(folder / "vectors.bytes", np.float32).reshape(3, 32)
+    vectors = np.fromfile(files["vectors_bytes"], np.float32).reshape(3, 32)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
 
 
@@ -95,7 +96,7 @@ def test_text_word_mode_drops_repeats(tiny_bert, tmp_path):  # noqa: F811
     path.write_text("king\nqueen\n\nking\nman\nwoman\n")
     assert export_main(["text", str(path), "--words", "--bert", str(tiny_bert), "--logdir", str(tmp_path),
                         "--run", "w", "--name", "words"]) == 0
-    assert (tmp_path / "w" / "words" / "metadata.tsv").read_text() == "king\nqueen\nman\nwoman\n"
+    assert open(find_export(str(tmp_path), "w", "words").files["metadata"]).read() == "king\nqueen\nman\nwoman\n"
 
 
 def test_non_utf8_file_is_one_line_and_writes_nothing(tmp_path, capsys):
@@ -137,9 +138,9 @@ def test_neighbors_answers_king_minus_man_plus_woman(royal_export, capsys):
 def test_neighbors_adds_a_labelled_interpolation_path(royal_export, capsys):
     assert export_main(["neighbors", "--path", "man", "woman", "--steps", "3", "--logdir", str(royal_export),
                         "--run", "words", "--name", "words"]) == 0
-    labels = (royal_export / "words" / "words" / "metadata.tsv").read_text().splitlines()
+    labels = open(find_export(str(royal_export), "words", "words").files["metadata"]).read().splitlines()
     assert labels[6:] == [f"path {i}/2: man -> woman" for i in range(3)]
-    vectors = np.fromfile(royal_export / "words" / "words" / "vectors.bytes", np.float32).reshape(9, 4)
+    vectors = np.fromfile(find_export(str(royal_export), "words", "words").files["vectors_bytes"], np.float32).reshape(9, 4)
     np.testing.assert_allclose(vectors[7], np.array([0, 1, 1, 0]) / np.sqrt(2), atol=1e-6)
 
 

@@ -11,7 +11,7 @@ from tensorboard.backend.event_processing.event_accumulator import EventAccumula
 
 from exporter import ProjectorCallback
 from exporter.errors import ExportError
-from exporter.writers import checkpoint, tensorboard_config
+from exporter import exports
 
 WORDS = ["aaa", "bbb", "ccc", "ddd", "eee", "fff"]
 PROBE = np.random.default_rng(1).integers(len(WORDS), size=(10, 3))
@@ -41,11 +41,12 @@ def fit(callback, epochs, model=None, initial_epoch=0):
 
 
 def snapshot_folders(run_dir):
-    return sorted(name for name in os.listdir(run_dir) if os.path.isdir(os.path.join(run_dir, name)))
+    folder = os.path.join(run_dir, exports.EXPORTS_FOLDER)
+    return sorted(name for name in os.listdir(folder) if os.path.isdir(os.path.join(folder, name)))
 
 
 def config_names(run_dir):
-    return [e.tensor_name for e in tensorboard_config.read_config(run_dir).embeddings]
+    return [e.tensor_name for e in exports.read_tensorboard_config(run_dir).embeddings]
 
 
 def test_snapshots_show_in_tensorboard_with_aligned_metadata_and_moved_column(tensorboard):
@@ -80,7 +81,7 @@ def test_keep_removes_old_snapshots_from_disk_checkpoint_and_configs(tensorboard
     kept = ["embedding.epoch-003", "embedding.epoch-004"]
     assert snapshot_folders(run_dir) == kept
     assert config_names(run_dir) == kept
-    assert sorted(checkpoint.read_tensors(run_dir)) == kept
+    assert sorted(e.name for e in exports.list_exports(tensorboard.logdir, "keep")) == kept
     with open(os.path.join(run_dir, "projector_config.json"), encoding="utf-8") as f:
         assert [e["tensorName"] for e in json.load(f)["embeddings"]] == kept
     tensorboard.wait_until(
@@ -104,10 +105,10 @@ def test_every_n_epochs_plus_the_start_and_the_end(tmp_path):
 def test_continued_fit_goes_on_without_rewriting_the_last_snapshot(tmp_path):
     callback = ProjectorCallback(tmp_path, "resume", embeddings={"embedding": WORDS})
     model = fit(callback, epochs=2)
-    moved_at_2 = (tmp_path / "resume" / "embedding.epoch-002" / "metadata.tsv").read_text()
+    moved_at_2 = open(exports.find_export(str(tmp_path), "resume", "embedding.epoch-002").files["metadata"]).read()
     fit(callback, epochs=4, model=model, initial_epoch=2)
     assert callback.snapshots == [f"embedding.epoch-{e:03d}" for e in range(5)]
-    assert (tmp_path / "resume" / "embedding.epoch-002" / "metadata.tsv").read_text() == moved_at_2
+    assert open(exports.find_export(str(tmp_path), "resume", "embedding.epoch-002").files["metadata"]).read() == moved_at_2
     assert float(moved_at_2.splitlines()[1].split("\t")[1]) > 0
 
 
@@ -119,7 +120,7 @@ def test_watched_words_log_similarity_scalars_and_neighbour_text(tmp_path):
     run_dir = str(tmp_path / "watch")
     events = EventAccumulator(run_dir, size_guidance={"tensors": 0})
     events.Reload()
-    snapshots = {e: np.asarray(checkpoint.read_tensors(run_dir)[f"embedding.epoch-{e:03d}"]) for e in range(4)}
+    snapshots = {e: exports.read_export(str(tmp_path), "watch", f"embedding.epoch-{e:03d}").vectors for e in range(4)}
 
     def cosine(matrix, a, b):
         return matrix[a] @ matrix[b] / np.linalg.norm(matrix[a]) / np.linalg.norm(matrix[b])

@@ -5,6 +5,7 @@ import os
 import numpy as np
 import pytest
 
+from exporter.exports import find_export
 from exporter.cli import main
 from tests.test_disk_formats import build_text_model
 
@@ -85,7 +86,7 @@ def test_vocabulary_length_mismatch_says_by_how_much_why_and_the_flag(keras_file
     # The flag the message names does fix it: the first len(vocabulary) rows, labelled.
     logdir = tmp_path / "ok"
     assert main(["checkpoint", str(path), "--tensor", "words", "--vocab-trim", "--logdir", str(logdir)]) == 0
-    labels = (logdir / "default" / "embedding" / "metadata.tsv").read_text(encoding="utf-8").splitlines()
+    labels = open(find_export(str(logdir), "default", "embedding").files["metadata"], encoding="utf-8").read().splitlines()
     assert labels == ["[PAD]"] + vocabulary[1:]
 
 

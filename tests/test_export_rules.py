@@ -20,7 +20,8 @@ import pytest
 from exporter import ExportError, ExportWarning, export_embeddings
 from exporter.writers.tensorboard_config import read_config
 from exporter.writers.tsv import EMPTY_PLACEHOLDER
-from tests.support.data import as_shown, assert_bit_exact, indexed_labels, random_vectors
+from exporter.exports import find_export
+from tests.support.data import as_shown, assert_bit_exact, export_file, indexed_labels, random_vectors
 
 PROJECTOR_EXPORT = os.path.join(os.path.dirname(sys.executable), "projector-export")
 pytestmark = pytest.mark.filterwarnings("ignore:.*hint:exporter.errors.ExportWarning")
@@ -37,11 +38,11 @@ def written_vectors(logdir, name="words", run="run"):
     """The float32 matrix of the export, from `vectors.bytes` and its shape in projector_config.json."""
     with open(os.path.join(logdir, run, "projector_config.json"), encoding="utf-8") as f:
         entry = next(e for e in json.load(f)["embeddings"] if e["tensorName"] == name)
-    return np.fromfile(os.path.join(logdir, run, name, "vectors.bytes"), "<f4").reshape(entry["tensorShape"])
+    return np.fromfile(export_file(logdir, run, name, "vectors_bytes"), "<f4").reshape(entry["tensorShape"])
 
 
 def written_lines(logdir, name="words", run="run"):
-    with open(os.path.join(logdir, run, name, "metadata.tsv"), "rb") as f:
+    with open(export_file(logdir, run, name, "metadata"), "rb") as f:
         data = f.read()
     assert not data.startswith(b"\xef\xbb\xbf") and data.endswith(b"\n") and b"\r" not in data
     return data.decode("utf-8").split("\n")[:-1]
@@ -193,7 +194,7 @@ def test_every_path_in_both_configs_is_relative_and_inside_the_run(tmp_path):
         standalone = json.load(f)["embeddings"]
     paths = [p for e in config.embeddings for p in (e.tensor_path, e.metadata_path, e.bookmarks_path) if p]
     paths += [e[key] for e in standalone for key in ("tensorPath", "metadataPath", "bookmarksPath") if key in e]
-    assert len(paths) == 10
+    assert len(paths) == 12  # 2 x (tensor_path, metadata, bookmarks) + 2 x (tensorPath, metadataPath, bookmarksPath)
     for path in paths:
         assert not os.path.isabs(path) and ".." not in path.split("/")
         assert os.path.isfile(os.path.join(run_dir, path))
@@ -299,7 +300,7 @@ def test_import_reads_tsv_csv_word2vec_and_glove_text(tmp_path, filename, text, 
     if labels:
         assert written_lines(logdir) == labels
     else:
-        assert not os.path.exists(logdir / "run" / "words" / "metadata.tsv")
+        assert "metadata" not in find_export(str(logdir), "run", "words").files
 
 
 def test_import_reads_npy_with_separate_metadata(tmp_path):

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from exporter import ExportWarning, export_embeddings, validate_logdir
 from exporter.validate.frontend import JS_WHITESPACE, js_trim, parse_metadata
 from exporter.writers.tsv import EMPTY_PLACEHOLDER, clean_value
+from tests.support.data import export_file
 
 # Characters that break naive writers, mixed into arbitrary Unicode text.
 TRICKY = "\t\n\r\v\f \u00a0\u2028\u2029\u3000\ufeff\x1c\x85😀é"
@@ -56,10 +57,10 @@ def test_exported_labels_parse_back_aligned_and_validate_clean(tmp_path_factory,
         columns = {"word": labels, "other": second[:n]}
         export_embeddings(vectors, columns, logdir=logdir, run="r", name="two", pca_bookmark=False)
 
-    with open(os.path.join(logdir, "r", "one", "metadata.tsv"), encoding="utf-8") as f:
+    with open(export_file(logdir, "r", "one"), encoding="utf-8") as f:
         header, rows = parse_metadata(f.read())
     assert header == ["label"] and [r[0] for r in rows] == [expected_label(x) for x in labels]
-    with open(os.path.join(logdir, "r", "two", "metadata.tsv"), encoding="utf-8") as f:
+    with open(export_file(logdir, "r", "two"), encoding="utf-8") as f:
         header, rows = parse_metadata(f.read())
     assert header == ["word", "other"]
     assert rows == [[expected_label(a), expected_label(b)] for a, b in zip(labels, second[:n])]

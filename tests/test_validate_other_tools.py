@@ -14,6 +14,7 @@ import pytest
 
 from exporter import ExportWarning, export_embeddings, make_bookmark, validate_logdir
 from exporter.cli import main
+from exporter.exports import find_export
 
 WORDS = ["the cat sat on the mat", "a dog ate my homework", "the dog chased the cat"]
 
@@ -130,11 +131,12 @@ def test_cli_exit_status_and_one_line_per_finding(tmp_path, capsys):
         export_embeddings(np.eye(3, 4), ["a", "b", "c"], logdir=tmp_path, run="good", name="emb")
     assert main(["validate", str(tmp_path)]) == 0
     assert capsys.readouterr().out.startswith("ok: 1 embedding(s) checked, 0 error(s)")
-    with open(tmp_path / "good" / "emb" / "metadata.tsv", "w", encoding="utf-8") as f:
+    metadata = find_export(str(tmp_path), "good", "emb").files["metadata"]
+    with open(metadata, "w", encoding="utf-8") as f:
         f.write("a\n\nc\n")
     assert main(["validate", str(tmp_path)]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith(f"error: {tmp_path / 'good' / 'emb' / 'metadata.tsv'}:2: Number of tensors (3)")
+    assert lines[0].startswith(f"error: {metadata}:2: Number of tensors (3)")
     assert "; fix: " in lines[0] and lines[-1].startswith("FAILED")
     assert main(["validate", str(tmp_path), "--json"]) == 1
     assert '"ok": false' in capsys.readouterr().out

@@ -16,6 +16,8 @@ from PIL import Image
 from exporter import ExportWarning, export_embeddings, validate_logdir
 from exporter.writers.event_file import ensure_event_file
 
+#: The folder of the clean export's files (its first version).
+EMB = "projector-export/emb/v1"
 CONFIG = 'embeddings {{\n  tensor_name: "{name}"\n  tensor_path: "{tensor}"\n{extra}}}\n'
 
 
@@ -26,7 +28,7 @@ def write(path, content):
 
 
 def metadata(text):
-    return lambda run: write(os.path.join(run, "emb", "metadata.tsv"), text)
+    return lambda run: write(os.path.join(run, EMB, "metadata.tsv"), text)
 
 
 def tsv_run(tensor_text, extra="", name="tsv"):
@@ -50,7 +52,7 @@ def edit_config(old, new):
 
 
 def bookmarks(states):
-    return lambda run: write(os.path.join(run, "emb", "bookmarks.json"), json.dumps(states))
+    return lambda run: write(os.path.join(run, EMB, "bookmarks.json"), json.dumps(states))
 
 
 def good_state(**changes):
@@ -64,9 +66,9 @@ def good_state(**changes):
 
 def sprite(size, tile):
     def build(run):
-        Image.new("RGB", size).save(os.path.join(run, "emb", "sprite.png"))
+        Image.new("RGB", size).save(os.path.join(run, EMB, "sprite.png"))
         edit_config('tensor_name: "emb"',
-                    f'tensor_name: "emb"\n  sprite {{\n    image_path: "emb/sprite.png"\n'
+                    f'tensor_name: "emb"\n  sprite {{\n    image_path: "{EMB}/sprite.png"\n'
                     f'    single_image_dim: {tile[0]}\n    single_image_dim: {tile[1]}\n  }}')(run)
     return build
 
@@ -74,13 +76,19 @@ def sprite(size, tile):
 def symlink_out(run):
     outside = os.path.join(os.path.dirname(os.path.dirname(run)), "outside.tsv")
     write(outside, "a\nb\nc\n")
-    os.unlink(os.path.join(run, "emb", "metadata.tsv"))
-    os.symlink(outside, os.path.join(run, "emb", "metadata.tsv"))
+    os.unlink(os.path.join(run, EMB, "metadata.tsv"))
+    os.symlink(outside, os.path.join(run, EMB, "metadata.tsv"))
 
 
 def nested_run_without_checkpoint(run):
+    import tensorflow as tf
+
     tsv_run("1\t2\n3\t4\n")(run)
     os.rename(os.path.join(os.path.dirname(run), "t"), os.path.join(run, "t"))
+    # The parent run's checkpoint holds a 2-D tensor (another tool's, or projector-export's older layout).
+    checkpoint = tf.train.Checkpoint(other=tf.Variable(np.ones((3, 2), np.float32)))
+    prefix = checkpoint.write(os.path.join(run, "other.ckpt"))
+    write(os.path.join(run, "checkpoint"), f'model_checkpoint_path: "{os.path.basename(prefix)}"\n')
 
 
 def standalone(change):
@@ -94,8 +102,8 @@ def standalone(change):
 
 
 def labelled_standalone_tsv(run):
-    write(os.path.join(run, "emb", "labelled.tsv"), "".join(f"{w}\t1\t2\t3\t4\n" for w in "wvu"))
-    standalone(lambda entry: entry.update(tensorPath="emb/labelled.tsv"))(run)
+    write(os.path.join(run, EMB, "labelled.tsv"), "".join(f"{w}\t1\t2\t3\t4\n" for w in "wvu"))
+    standalone(lambda entry: entry.update(tensorPath=f"{EMB}/labelled.tsv"))(run)
 
 
 def remove_event_files(run):
@@ -110,7 +118,7 @@ def unsafe_run_name(run):
 
 
 def truncate_bytes(run):
-    path = os.path.join(run, "emb", "vectors.bytes")
+    path = os.path.join(run, EMB, "vectors.bytes")
     with open(path, "r+b") as f:
         f.truncate(20)
 
@@ -131,13 +139,13 @@ CASES = [
     ("empty cell", metadata("w\tn\na\t\nb\t2\nc\t3\n"), "warning", "empty cell", "metadata.tsv", 2),
     ("repeated column name", metadata("w\tw\na\t1\nb\t2\nc\t3\n"), "warning", "column names repeat", "metadata.tsv", 1),
     ("ragged metadata", metadata("w\tn\na\t1\tx\nb\t2\nc\t3\n"), "warning", "3 cells where the header has 2", "metadata.tsv", 2),
-    ("metadata path with ..", edit_config('"emb/metadata.tsv"', '"../elsewhere/metadata.tsv"'), "error", "resolves outside", "projector_config.pbtxt", None),
-    ("absolute metadata path", edit_config('"emb/metadata.tsv"', '"/etc/hostname"'), "error", "resolves outside", "projector_config.pbtxt", None),
+    ("metadata path with ..", edit_config(f'"{EMB}/metadata.tsv"', '"../elsewhere/metadata.tsv"'), "error", "resolves outside", "projector_config.pbtxt", None),
+    ("absolute metadata path", edit_config(f'"{EMB}/metadata.tsv"', '"/etc/hostname"'), "error", "resolves outside", "projector_config.pbtxt", None),
     ("metadata symlink out", symlink_out, "error", "resolves outside", "projector_config.pbtxt", None),
-    ("metadata missing", edit_config('"emb/metadata.tsv"', '"emb/gone.tsv"'), "error", "does not exist", "projector_config.pbtxt", None),
+    ("metadata missing", edit_config(f'"{EMB}/metadata.tsv"', f'"{EMB}/gone.tsv"'), "error", "does not exist", "projector_config.pbtxt", None),
     ("unsafe tensor name", edit_config('tensor_name: "emb"', 'tensor_name: "emb&x"'), "error", "holds one of & # + % ?", "projector_config.pbtxt", None),
-    ("name not in checkpoint", edit_config('tensor_name: "emb"', 'tensor_name: "renamed"'), "error", "is not in the checkpoint", "projector_config.pbtxt", None),
-    ("stale tensor_shape", edit_config("tensor_shape: 4", "tensor_shape: 5"), "error", "tensor_shape [3, 5] in the config, but the tensor is [3, 4]", "projector_config.pbtxt", None),
+    ("name not in checkpoint", edit_config("embeddings {", 'embeddings {\n  tensor_name: "renamed"\n}\nembeddings {'), "error", "is not in the checkpoint", "projector_config.pbtxt", None),
+    ("stale tensor_shape", edit_config(f'tensor_shape: 4\n  tensor_path: "{EMB}/vectors.bytes"', f'tensor_shape: 5\n  tensor_path: "{EMB}/vectors.tsv"'), "error", "tensor_shape [3, 5] in the config, but the tensor is [3, 4]", "projector_config.pbtxt", None),
     ("config does not parse", edit_config("embeddings {", "embeddings {{"), "error", "cannot parse", "projector_config.pbtxt", None),
     ("missing model_checkpoint_path", edit_config("embeddings {", 'model_checkpoint_path: "gone.ckpt-1"\nembeddings {'), "error", "matches no file", "projector_config.pbtxt", None),
     ("duplicate tensor name", tsv_run("1\t2\n3\t4\n", extra='}\nembeddings {\n  tensor_name: "tsv"\n  tensor_path: "vectors.tsv"\n'), "error", "appears twice", "projector_config.pbtxt", None),
@@ -155,7 +163,7 @@ CASES = [
     ("bookmark t-SNE", bookmarks([good_state(selectedProjection="tsne")]), "warning", "restarts t-SNE", "bookmarks.json", None),
     ("bookmark points not drawn", bookmarks([good_state(projections=[{"pca-0": 0}] * 3)]), "warning", "3 points lack finite pca-0, pca-1", "bookmarks.json", None),
     ("bookmark colour column", bookmarks([good_state(selectedColorOptionName="nope")]), "warning", "colours by 'nope'", "bookmarks.json", None),
-    ("bookmarks not JSON", lambda run: write(os.path.join(run, "emb", "bookmarks.json"), "[{"), "error", "not valid JSON", "bookmarks.json", None),
+    ("bookmarks not JSON", lambda run: write(os.path.join(run, EMB, "bookmarks.json"), "[{"), "error", "not valid JSON", "bookmarks.json", None),
     ("sprite too large", sprite((8200, 8), (4100, 4)), "error", "more than 8192 px", "sprite.png", None),
     ("sprite too few tiles", sprite((16, 16), (16, 16)), "error", "1 x 1 tiles of 16 x 16 px for 3 points", "sprite.png", None),
     ("sprite not square grid", sprite((48, 16), (16, 16)), "warning", "3 tiles per row", "sprite.png", None),

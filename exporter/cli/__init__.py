@@ -64,8 +64,13 @@ def run(handler, args):
     except ExportError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted: earlier exports are intact", file=sys.stderr)
+    except KeyboardInterrupt as interrupt:
+        from exporter.writers.atomic import InterruptedAfterCommit
+
+        if isinstance(interrupt, InterruptedAfterCommit):
+            print(f"interrupted: {interrupt} (Ctrl-C came during its commit, which completed)", file=sys.stderr)
+        else:
+            print("interrupted: earlier exports are intact; this export did not land", file=sys.stderr)
         return 130
 
 

@@ -48,11 +48,11 @@ def run(args):
 
 
 def _broken_config_folders(logdir):
-    from exporter.writers import tensorboard_config
+    from exporter.exports import TENSORBOARD_CONFIG, read_tensorboard_config
 
     for folder, _, files in os.walk(logdir):
-        if tensorboard_config.FILENAME in files:
-            config = tensorboard_config.read_config(folder)
+        if TENSORBOARD_CONFIG in files:
+            config = read_tensorboard_config(folder)
             if any(e.tensor_name == KERAS_TENSOR_NAME for e in config.embeddings):
                 yield folder
 
@@ -62,8 +62,8 @@ def _plan(folder, drop_nonfinite):
     from exporter.errors import ExportError
     from exporter.sources import keras_archive
     from exporter.sources.files import read_metadata
+    from exporter.exports import read_tensorboard_config
     from exporter.table import EmbeddingTable
-    from exporter.writers import tensorboard_config
 
     run_dir = os.path.join(folder, "train")
     snapshots = glob.glob(os.path.join(glob.escape(run_dir), SNAPSHOTS))
@@ -74,7 +74,7 @@ def _plan(folder, drop_nonfinite):
         (t for t in keras_archive.list_tensors(latest) if t.exportable and _EMBEDDING_LAYER.match(t.layer or "")),
         key=lambda t: int(_EMBEDDING_LAYER.match(t.layer).group(1) or 0),
     )
-    entries = [e for e in tensorboard_config.read_config(folder).embeddings if e.tensor_name == KERAS_TENSOR_NAME]
+    entries = [e for e in read_tensorboard_config(folder).embeddings if e.tensor_name == KERAS_TENSOR_NAME]
     if len(layers) < len(entries):
         raise ExportError(f"{latest}: {len(entries)} embeddings configured but {len(layers)} Embedding layers saved")
     tables = []
@@ -90,12 +90,13 @@ def _plan(folder, drop_nonfinite):
 def _apply(logdir, plan, options):
     from exporter.cli.common import report
     from exporter.export import export_table
+    from exporter.exports import read_tensorboard_config
     from exporter.writers import tensorboard_config
 
     tables, run_dir, folder = plan
     for name, table in tables:
         report(export_table(table, logdir=logdir, run=os.path.relpath(run_dir, logdir), name=name, **options))
-    config = tensorboard_config.read_config(folder)
+    config = read_tensorboard_config(folder)
     kept = [e for e in config.embeddings if e.tensor_name != KERAS_TENSOR_NAME]
     if kept or os.path.realpath(folder) == os.path.realpath(run_dir):
         del config.embeddings[:]

@@ -47,6 +47,11 @@ def check_run(report, run_config):
     shapes = {name: list(e.tensor_shape) for name, e in entries.items()}
     shapes.update({name: list(m.shape) for name, m in loaded.items() if m is not None and not shapes.get(name)})
     reader = _checkpoint_reader(report, run_config)
+    if reader is not None and entries and not loaded:
+        report.add(WARNING, path, f"run {run!r}: its embeddings live only in a TensorFlow checkpoint, which a "
+                   "TensorBoard without TensorFlow (the usual Keras-on-JAX or PyTorch set-up) cannot read",
+                   "re-export them with projector-export (any export into a run of its older layout converts "
+                   "the run's exports to tensor files, or run `projector-export fix LOGDIR`)")
     if reader is not None:
         matrices = tensors.checkpoint_matrices(reader)
         own_dir = projector_plugin._assets_dir_to_logdir(run_config.config_dir)
@@ -98,18 +103,23 @@ def _tensor_path_matrices(report, run_config):
                 matrix = tensors.read_tensor_tsv(path)
             except UnicodeDecodeError:
                 matrix = tensors.read_tensor_binary(path, list(embedding.tensor_shape))
-                report.add(WARNING, path, "a binary tensor_path is tried only after the TSV reader fails "
-                           "to decode it: fragile", "export into a checkpoint instead (projector-export does)")
         except tensors.TensorFileError as error:
-            report.add(ERROR, path, f"{error}; TensorBoard raises while loading configs (HTTP 500), then lists "
-                       "neither this tensor nor the checkpoint tensors of runs read after it",
-                       "write D tab-separated numbers per line, nothing else", error.line)
+            shape = list(embedding.tensor_shape)
+            if len(shape) == 2 and os.path.getsize(path) == shape[0] * shape[1] * 4 and error.line is not None:
+                message = (f"raw float32 for tensor_shape {shape} whose first line (up to the first 0x0A byte) "
+                           f"is valid UTF-8, so TensorBoard parses it as text: {error}")
+                fix = ("give TensorBoard this tensor as TSV, or re-export with projector-export (it detects "
+                       "this and writes a TSV tensor_path)")
+            else:
+                message, fix = str(error), "write D tab-separated numbers per line, nothing else"
+            report.add(ERROR, path, f"{message}; TensorBoard raises while loading configs (HTTP 500), then lists "
+                       "neither this tensor nor the tensors of runs read after it", fix, error.line)
             continue
         matrices[name] = matrix
         if matrix.size > 1_000_000:
             report.add(WARNING, path, f"a {matrix.shape[0]} x {matrix.shape[1]} tensor_path TSV is parsed by a "
                        "pure-Python loop whenever TensorBoard loads configs: slow",
-                       "store it in the run's checkpoint (projector-export does)")
+                       "store it as raw float32 (a .bytes tensor_path with tensor_shape; projector-export does)")
     return matrices
 
 

@@ -18,12 +18,12 @@ import glob
 import os
 
 from google.protobuf import text_format
-from tensorboard.backend.event_processing import io_wrapper
 from tensorboard.plugins.projector import metadata as projector_metadata
 from tensorboard.plugins.projector import projector_plugin
 from tensorboard.plugins.projector.projector_config_pb2 import ProjectorConfig
 
 from exporter.validate.findings import ERROR, WARNING
+from exporter.validate.tensors import latest_checkpoint
 
 CONFIG_FILE = projector_metadata.PROJECTOR_FILENAME
 
@@ -43,9 +43,17 @@ class RunConfig:
 
 
 def find_runs(logdir):
-    """{run name: folder}: folders with an event file, as TensorBoard lists them."""
+    """{run name: folder}: folders with an event file, as TensorBoard lists them.
+
+    TensorBoard's `io_wrapper.GetLogdirSubdirectories` walks with `tf.io.gfile`
+    (importing TensorFlow); this walks the same way with `os.walk`: a folder is a run
+    when a file name in it contains "tfevents", and symlinked folders are followed.
+    """
     logdir = os.path.abspath(logdir)
-    runs = {os.path.relpath(d, logdir): d for d in io_wrapper.GetLogdirSubdirectories(logdir)}
+    runs = {}
+    for folder, _, files in os.walk(logdir, followlinks=True):
+        if any("tfevents" in name for name in files):
+            runs[os.path.relpath(folder, logdir)] = folder
     return dict(sorted(runs.items()))
 
 
@@ -89,7 +97,7 @@ def _load(run, folder, report):
             break  # TensorBoard names only the first tensor_path entry
     checkpoint = config.model_checkpoint_path or None
     if checkpoint is None:
-        checkpoint = projector_plugin._find_latest_checkpoint(projector_plugin._assets_dir_to_logdir(folder))
+        checkpoint = _find_latest_checkpoint(projector_plugin._assets_dir_to_logdir(folder))
         if not checkpoint and not has_tensor_files:
             if config.embeddings:
                 report.add(ERROR, path, f"run {run!r}: no checkpoint and no tensor_path, so TensorBoard skips "
@@ -104,11 +112,16 @@ def _load(run, folder, report):
     return RunConfig(run, path, config, checkpoint)
 
 
+def _find_latest_checkpoint(folder):
+    """`projector_plugin._find_latest_checkpoint` (a TensorBoard with TensorFlow), without importing TensorFlow."""
+    return latest_checkpoint(folder) or latest_checkpoint(os.path.join(folder, os.pardir))
+
+
 def _no_tensor_fix(folder):
     if glob.glob(os.path.join(glob.escape(folder), "**", "*.weights.h5"), recursive=True):
         return (f"this is Keras 3's TensorBoard(embeddings_freq=...) output, whose .weights.h5 snapshots "
                 f"TensorBoard cannot read (keras-team/keras#20210): run `projector-export fix {folder}`")
-    return "export the tensors with projector-export (it writes the checkpoint), or set tensor_path"
+    return "export the tensors with projector-export (it writes tensor files), or set tensor_path"
 
 
 def _report_unreachable(logdir, read_folders, report):

@@ -1,11 +1,15 @@
 """Atomic file replacement and the per-run lock every writer goes through."""
 
 import contextlib
+import errno
 import fcntl
 import os
 import signal
 import tempfile
 import threading
+
+from exporter.errors import ExportError
+from exporter.exports import LOCK_FILE
 
 
 def write_atomic(path, data):
@@ -37,19 +41,52 @@ def open_atomic(path):
 
 @contextlib.contextmanager
 def run_lock(run_dir):
-    """Serialises exporters writing into the same run (a lock file, released on exit or crash)."""
+    """Serialises exporters writing into the same run (a lock file, released on exit or crash).
+
+    The lock file is opened without following a symlink: a symlink planted there
+    would otherwise create a file wherever it points.
+    """
     os.makedirs(run_dir, exist_ok=True)
-    with open(os.path.join(run_dir, ".projector-export.lock"), "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    path = os.path.join(run_dir, LOCK_FILE)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as error:
+        if error.errno != errno.ELOOP:
+            raise
+        raise ExportError(f"{path} is a symlink: remove it (the exporter never writes through symlinks)") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def lock_folder(path, *, wait=True):
+    """An fd of folder `path` holding an exclusive flock (None if taken and not `wait`); close it to release.
+
+    A staging folder is locked by the exporter writing it for as long as it lives,
+    so others tell a live one from a killed exporter's leftovers by trying the lock,
+    which holds across PID namespaces (containers) sharing the volume.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
+class InterruptedAfterCommit(KeyboardInterrupt):
+    """Ctrl-C arrived while a commit was under way; it was held until the commit landed."""
 
 
 @contextlib.contextmanager
-def interrupts_deferred():
-    """Holds Ctrl-C until the block ends, so a commit of several renames is never cut in half."""
+def interrupts_deferred(landed="the export landed"):
+    """Holds Ctrl-C until the block ends, so a commit of several renames is never cut in half.
+
+    A Ctrl-C received meanwhile is raised afterwards as `InterruptedAfterCommit(landed)`.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -59,5 +96,5 @@ def interrupts_deferred():
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
-        if received:
-            raise KeyboardInterrupt
+    if received:
+        raise InterruptedAfterCommit(landed)

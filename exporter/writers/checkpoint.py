@@ -1,93 +1,81 @@
-"""The run's TensorFlow checkpoint: TensorBoard serves tensors from it without parsing text.
+"""The run's marker checkpoint: a constant scalar whose prefix changes at every commit.
 
-TensorBoard finds it with `tf.train.latest_checkpoint(run_dir)`, so the `checkpoint`
-state file is written too, and every export gets a new prefix: a changed latest
-checkpoint is what makes a running TensorBoard reload the run's config.
+A TensorBoard with TensorFlow re-reads a run's projector config only when the run's
+latest checkpoint (`tf.train.latest_checkpoint`) changes; this tiny checkpoint makes
+every export, re-export and removal such a change. It holds one 0-D int32
+(`projector_export` = 1), never a 2-D variable, so TensorBoard lists no tensor from
+it. Its two files are the bytes TensorFlow's SaveV2 writes for that scalar: they do
+not depend on the prefix, so no TensorFlow is needed to write them
+(tests/test_layout.py checks that TensorFlow reads them).
 """
 
 import glob
 import os
 import re
 
-import numpy as np
-
 from exporter.errors import ExportError
+from exporter.exports import CHECKPOINT_STATE, LEGACY_PREFIX, MARKER_PREFIX
 from exporter.writers.atomic import write_atomic
 
-PREFIX = "embeddings.ckpt"
-STATE_FILE = "checkpoint"
-_OURS = re.compile(rf'^model_checkpoint_path: "{re.escape(PREFIX)}-(\d+)"$', re.M)
+#: `<prefix>.index`: a one-entry tensor bundle index (SSTable) naming `projector_export`.
+INDEX_BYTES = bytes.fromhex(
+    "00000608011a02080100100b70726f6a6563746f725f6578706f7274080312002804351d1582650000000001000000"
+    "006965996d000000000100000000c0f2a1b000010271002f00000000010000000045f1d09a3408410e0000000000"
+    "0000000000000000000000000000000000000000000000000000000057fb808b247547db"
+)
+#: `<prefix>.data-00000-of-00001`: the scalar's value, int32 1.
+DATA_BYTES = bytes.fromhex("01000000")
+_STATE = re.compile(rf'^model_checkpoint_path: "(?:{re.escape(MARKER_PREFIX)}|{re.escape(LEGACY_PREFIX)})-(\d+)"$', re.M)
 
 
-def current_checkpoint(run_dir):
-    """(prefix path, number) of this tool's checkpoint in `run_dir`, or (None, 0)."""
-    state = os.path.join(run_dir, STATE_FILE)
-    if not os.path.exists(state):
-        return None, 0
-    with open(state, encoding="utf-8") as f:
-        text = f.read()
-    match = _OURS.search(text)
+def current_number(run_dir):
+    """The commit number the run's checkpoint state names (0 when there is none).
+
+    Raises `ExportError` when the state file is another program's: TensorBoard reads
+    one checkpoint per run, and re-pointing it would hide that program's tensors.
+    """
+    state = os.path.join(run_dir, CHECKPOINT_STATE)
+    if not os.path.lexists(state):
+        return 0
+    with open(state, encoding="utf-8", errors="replace") as f:
+        match = _STATE.search(f.read())
     if not match:
         raise ExportError(
             f"{state} belongs to another program's checkpoint; TensorBoard reads only one "
             "checkpoint per run: export into another --run"
         )
-    return os.path.join(run_dir, f"{PREFIX}-{match.group(1)}"), int(match.group(1))
+    return int(match.group(1))
 
 
-def read_tensors(run_dir):
-    """{name: array} of every tensor in the run's current checkpoint."""
-    prefix, _ = current_checkpoint(run_dir)
-    if prefix is None:
-        return {}
-    import tensorflow as tf
-
-    reader = tf.train.load_checkpoint(prefix)
-    return {name: reader.get_tensor(name) for name in reader.get_variable_to_shape_map()}
+def write_marker(run_dir, number):
+    """Writes marker checkpoint `number` (not yet current: `point_state_at` makes it so)."""
+    prefix = _prefix(run_dir, number)
+    write_atomic(prefix + ".data-00000-of-00001", DATA_BYTES)
+    write_atomic(prefix + ".index", INDEX_BYTES)
 
 
-def write_checkpoint(run_dir, tensors):
-    """Saves {name: float32 matrix} under a fresh prefix; returns the prefix.
-
-    The state file is not touched: `commit_checkpoint` makes it current.
-    """
-    import tensorflow as tf
-
-    _, number = current_checkpoint(run_dir)
-    prefix = os.path.join(run_dir, f"{PREFIX}-{number + 1}")
-    names = sorted(tensors)
-    # Raw SaveV2 keeps the names exactly as given: object-based checkpoints would
-    # append "/.ATTRIBUTES/VARIABLE_VALUE", which would then show in the projector.
-    tf.raw_ops.SaveV2(
-        prefix=prefix,
-        tensor_names=names,
-        shape_and_slices=[""] * len(names),
-        # DLPack hands TensorFlow the NumPy buffers without the copy tf.constant makes
-        # (~0.3 s per 300 MB); SaveV2 has finished with them when it returns.
-        tensors=[tf.experimental.dlpack.from_dlpack(np.ascontiguousarray(tensors[name]).__dlpack__()) for name in names],
-    )
-    return prefix
+def point_state_at(run_dir, number):
+    """Makes marker `number` the run's latest checkpoint."""
+    name = os.path.basename(_prefix(run_dir, number))
+    write_atomic(os.path.join(run_dir, CHECKPOINT_STATE),
+                 f'model_checkpoint_path: "{name}"\nall_model_checkpoint_paths: "{name}"\n')
 
 
-def commit_checkpoint(run_dir, prefix):
-    """Points the state file at `prefix` and removes this tool's older checkpoints."""
-    name = os.path.basename(prefix)
-    write_atomic(
-        os.path.join(run_dir, STATE_FILE),
-        f'model_checkpoint_path: "{name}"\nall_model_checkpoint_paths: "{name}"\n',
-    )
-    for path in glob.glob(os.path.join(glob.escape(run_dir), f"{PREFIX}-*")):
-        if not os.path.basename(path).startswith(name + "."):
-            os.unlink(path)
+def remove_stale(run_dir, keep):
+    """Removes this tool's checkpoint files (markers and the older layout's) but marker `keep`."""
+    kept = os.path.basename(_prefix(run_dir, keep)) + "."
+    for prefix in (MARKER_PREFIX, LEGACY_PREFIX):
+        for path in glob.glob(os.path.join(glob.escape(run_dir), f"{prefix}-*")):
+            if not os.path.basename(path).startswith(kept):
+                os.unlink(path)
 
 
-def remove_checkpoints(run_dir):
-    """Removes the state file and every checkpoint this tool wrote in `run_dir`."""
-    for path in glob.glob(os.path.join(glob.escape(run_dir), f"{PREFIX}-*")) + [os.path.join(run_dir, STATE_FILE)]:
-        if os.path.exists(path):
-            os.unlink(path)
+def remove_state(run_dir):
+    """Removes the state file and every checkpoint file of this tool (the run has no export left)."""
+    remove_stale(run_dir, keep=-1)
+    if os.path.lexists(os.path.join(run_dir, CHECKPOINT_STATE)):
+        os.unlink(os.path.join(run_dir, CHECKPOINT_STATE))
 
 
-def discard_checkpoint(prefix):
-    for path in glob.glob(glob.escape(prefix) + ".*"):
-        os.unlink(path)
+def _prefix(run_dir, number):
+    return os.path.join(run_dir, f"{MARKER_PREFIX}-{number}")

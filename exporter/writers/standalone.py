@@ -10,39 +10,36 @@ import os
 
 import numpy as np
 
+from exporter.exports import STANDALONE_CONFIG, read_standalone_config
 from exporter.writers.atomic import open_atomic, write_atomic
 
-FILENAME = "projector_config.json"
-VECTORS_FILE = "vectors.bytes"
+FILENAME = STANDALONE_CONFIG
+read_config = read_standalone_config
 
 
 def write_vectors_bytes(path, matrix):
-    """Little-endian float32, row-major: what `tensorPath: *.bytes` expects."""
+    """Little-endian float32, row-major: what `tensorPath: *.bytes` expects (and TensorBoard's binary tensor_path)."""
     with open_atomic(path) as f:
-        f.write(np.ascontiguousarray(matrix, dtype="<f4").tobytes())
+        f.write(np.ascontiguousarray(matrix, dtype="<f4").data)
 
 
-def read_config(run_dir):
-    path = os.path.join(run_dir, FILENAME)
-    if not os.path.exists(path):
-        return {"embeddings": []}
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
+def put_embedding(config, name, *, shape, files, url_prefix=""):
+    """Replaces (or adds) the standalone entry for `name` in place.
 
-
-def put_embedding(config, name, *, shape, folder, metadata=True, bookmarks=False, base_url=""):
-    """Replaces (or adds) the standalone entry for `name`, its files under `folder/`."""
-    prefix = base_url.rstrip("/") + "/" if base_url else ""
-    entry = {
-        "tensorName": name,
-        "tensorShape": list(shape),
-        "tensorPath": f"{prefix}{folder}/{VECTORS_FILE}",
-    }
-    if metadata:
-        entry["metadataPath"] = f"{prefix}{folder}/metadata.tsv"
-    if bookmarks:
-        entry["bookmarksPath"] = f"{prefix}{folder}/bookmarks.json"
-    config["embeddings"] = [e for e in config["embeddings"] if e.get("tensorName") != name] + [entry]
+    `files`: {"vectors_bytes" | "metadata" | "bookmarks": path relative to the run
+    folder}; `url_prefix`: prepended to each (the base URL, ending in "/", or "").
+    """
+    entry = {"tensorName": name, "tensorShape": list(shape), "tensorPath": url_prefix + files["vectors_bytes"]}
+    if "metadata" in files:
+        entry["metadataPath"] = url_prefix + files["metadata"]
+    if "bookmarks" in files:
+        entry["bookmarksPath"] = url_prefix + files["bookmarks"]
+    entries = config["embeddings"]
+    index = next((i for i, e in enumerate(entries) if e.get("tensorName") == name), None)
+    if index is None:
+        entries.append(entry)
+    else:
+        entries[index] = entry
     return config
 
 

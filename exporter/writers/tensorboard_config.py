@@ -1,33 +1,29 @@
-"""`projector_config.pbtxt`: TensorBoard's own `ProjectorConfig` proto, one entry per tensor."""
+"""`projector_config.pbtxt`: TensorBoard's own `ProjectorConfig` proto, one entry per tensor.
+
+Renaming it into place is the commit point of every export (see `exporter.exports`).
+"""
 
 import os
 
 from google.protobuf import text_format
-from tensorboard.plugins.projector.projector_config_pb2 import ProjectorConfig
 
+from exporter.exports import TENSORBOARD_CONFIG, read_tensorboard_config
 from exporter.writers.atomic import write_atomic
 
-FILENAME = "projector_config.pbtxt"
+FILENAME = TENSORBOARD_CONFIG
+read_config = read_tensorboard_config
 
 
-def read_config(run_dir):
-    """The run's `ProjectorConfig` (empty when there is no file yet)."""
-    config = ProjectorConfig()
-    path = os.path.join(run_dir, FILENAME)
-    if os.path.exists(path):
-        with open(path, encoding="utf-8") as f:
-            text_format.Parse(f.read(), config)
-    return config
-
-
-def put_embedding(config, name, *, shape, metadata_path=None, bookmarks_path=None):
-    """Replaces (or adds) the entry for tensor `name`; other entries keep their order."""
-    kept = [e for e in config.embeddings if e.tensor_name != name]
-    del config.embeddings[:]
-    config.embeddings.extend(kept)
-    entry = config.embeddings.add()
+def put_embedding(config, name, *, shape, tensor_path=None, metadata_path=None, bookmarks_path=None):
+    """Replaces (or adds) the entry for tensor `name` in place; other entries keep their order."""
+    entry = next((e for e in config.embeddings if e.tensor_name == name), None)
+    if entry is None:
+        entry = config.embeddings.add()
+    entry.Clear()
     entry.tensor_name = name
     entry.tensor_shape.extend(shape)
+    if tensor_path:
+        entry.tensor_path = tensor_path
     if metadata_path:
         entry.metadata_path = metadata_path
     if bookmarks_path:

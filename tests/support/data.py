@@ -50,3 +50,10 @@ def assert_bit_exact(actual, expected):
     expected = np.ascontiguousarray(expected, np.float32)
     assert actual.shape == expected.shape
     np.testing.assert_array_equal(actual.view(np.uint32), expected.view(np.uint32))
+
+
+def export_file(logdir, run, name, key="metadata"):
+    """The path of one file of an export ("vectors_bytes", "vectors_tsv", "metadata", "bookmarks")."""
+    from exporter.exports import find_export
+
+    return find_export(str(logdir), run, name).files[key]

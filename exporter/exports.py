@@ -1,0 +1,255 @@
+"""The read side of exports: which files an export has, where, and reading one back.
+
+A run folder `R` written by projector-export holds:
+
+- `R/projector_config.pbtxt`: TensorBoard's config, one entry per export. Renaming
+  it into place is the commit point of every export, re-export and removal.
+- `R/projector_config.json`: the standalone projector's config (same exports).
+- `R/projector-export/<name>/v<N>/`: version N of export `<name>`, complete before
+  any config names it: `vectors.bytes` (raw little-endian float32, TensorBoard's
+  binary `tensor_path`), `metadata.tsv`, `bookmarks.json`, `vectors.tsv`.
+  Names live one level down, so no name can collide with a run-level file.
+- `R/checkpoint` and `R/projector-export.marker-<N>.*`: a constant scalar
+  checkpoint whose name changes at every commit: a TensorBoard with TensorFlow
+  reloads a run's config only when its latest checkpoint changes.
+- `R/events.out.tfevents.*`: makes TensorBoard list `R` as a run.
+
+Exports of the older layout (tensors in `R/embeddings.ckpt-<N>`, files in `R/<name>/`)
+are read too (that needs TensorFlow); the next export into such a run converts them.
+
+Example:
+>>> import numpy as np, tempfile, exporter
+>>> logdir = tempfile.mkdtemp()
+>>> _ = exporter.export_embeddings(np.eye(3, 4), ["cat", "dog", "cow"], logdir=logdir, run="demo", name="animals")
+>>> [(e.name, e.shape) for e in list_exports(logdir, "demo")]
+[('animals', (3, 4))]
+>>> table = read_export(logdir, "demo", "animals")
+>>> table.metadata["label"].tolist(), table.vectors[1].tolist()
+(['cat', 'dog', 'cow'], [0.0, 1.0, 0.0, 0.0])
+"""
+
+import dataclasses
+import json
+import os
+import re
+
+import numpy as np
+from google.protobuf import text_format
+from tensorboard.plugins.projector.projector_config_pb2 import ProjectorConfig
+
+from exporter.errors import ExportError
+
+TENSORBOARD_CONFIG = "projector_config.pbtxt"
+STANDALONE_CONFIG = "projector_config.json"
+#: The folder of a run that holds every export's versions.
+EXPORTS_FOLDER = "projector-export"
+VECTORS_BYTES = "vectors.bytes"
+VECTORS_TSV = "vectors.tsv"
+METADATA_TSV = "metadata.tsv"
+BOOKMARKS_JSON = "bookmarks.json"
+#: TensorFlow's checkpoint state file, and the prefixes of this tool's checkpoints in it.
+CHECKPOINT_STATE = "checkpoint"
+MARKER_PREFIX = "projector-export.marker"
+LEGACY_PREFIX = "embeddings.ckpt"
+LOCK_FILE = ".projector-export.lock"
+#: {key in `Export.files`: file name in a version folder}.
+FILE_NAMES = {"vectors_bytes": VECTORS_BYTES, "vectors_tsv": VECTORS_TSV, "metadata": METADATA_TSV,
+              "bookmarks": BOOKMARKS_JSON}
+#: Names an export may not take: files the run itself holds (and folders TensorBoard reads).
+RESERVED_NAMES = (TENSORBOARD_CONFIG, STANDALONE_CONFIG, CHECKPOINT_STATE, EXPORTS_FOLDER, "plugins")
+
+# Bytes in one file or folder name on Linux, macOS and Windows file systems; staging adds a few.
+_NAME_MAX = 200
+# Characters the projector frontend puts into request URLs unencoded without harm.
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_VERSION = re.compile(r"v(\d+)")
+
+
+@dataclasses.dataclass(frozen=True)
+class Export:
+    """One export as TensorBoard's config names it.
+
+    Attributes:
+      run_dir: the run folder. name: the tensor name. shape: (N, D).
+      version: N of its folder `projector-export/<name>/v<N>` (None: older layout).
+      files: {"vectors_bytes" | "vectors_tsv" | "metadata" | "bookmarks": absolute path}
+        of the files it has.
+    """
+
+    run_dir: str
+    name: str
+    shape: tuple
+    version: int | None
+    files: dict
+
+    @property
+    def folder(self):
+        """The version folder (the `R/<name>` folder for the older layout)."""
+        if self.version is None:
+            return os.path.join(self.run_dir, self.name)
+        return version_folder(self.run_dir, self.name, self.version)
+
+
+def version_folder(run_dir, name, version):
+    """`R/projector-export/<name>/v<version>`."""
+    return os.path.join(run_dir, EXPORTS_FOLDER, name, f"v{version}")
+
+
+def parse_version_path(relative):
+    """(name, version) of a config path `projector-export/<name>/v<N>/<file>` (a URL prefix may precede it), else None."""
+    parts = relative.replace("\\", "/").split("/")
+    for i in range(len(parts) - 3):
+        if parts[i] == EXPORTS_FOLDER and (match := _VERSION.fullmatch(parts[i + 2])):
+            return parts[i + 1], int(match.group(1))
+    return None
+
+
+def read_tensorboard_config(run_dir):
+    """The run's `ProjectorConfig` (empty when there is none)."""
+    config = ProjectorConfig()
+    path = os.path.join(run_dir, TENSORBOARD_CONFIG)
+    if os.path.isfile(path):
+        with open(path, encoding="utf-8") as f:
+            text_format.Parse(f.read(), config)
+    return config
+
+
+def read_standalone_config(run_dir):
+    """The run's standalone `projector_config.json` as a dict (no entries when there is none)."""
+    path = os.path.join(run_dir, STANDALONE_CONFIG)
+    if not os.path.isfile(path):
+        return {"embeddings": []}
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def list_exports(logdir, run):
+    """Every export of `logdir/run` in config order, as `Export`s (no file is read but the config)."""
+    run_dir = resolve_run_dir(logdir, run)
+    return [_describe(run_dir, entry) for entry in read_tensorboard_config(run_dir).embeddings if entry.tensor_name]
+
+
+def find_export(logdir, run, name):
+    """The `Export` named `name` in `logdir/run`; an `ExportError` listing the others when there is none."""
+    exports = list_exports(logdir, run)
+    for export in exports:
+        if export.name == name:
+            return export
+    names = ", ".join(e.name for e in exports) or "none"
+    raise ExportError(f"{resolve_run_dir(logdir, run)} has no tensor {name!r}: its tensors are {names}")
+
+
+def read_vectors(export):
+    """The float32 (N, D) matrix of an `Export` (memory-mapped for the current layout)."""
+    path = export.files.get("vectors_bytes")
+    if path is not None:
+        expected = export.shape[0] * export.shape[1] * 4
+        if os.path.getsize(path) != expected:
+            raise ExportError(f"{path}: {os.path.getsize(path)} bytes where shape {list(export.shape)} needs "
+                              f"{expected}: re-export {export.name!r}")
+        return np.memmap(path, "<f4", mode="r", shape=export.shape)
+    return _read_legacy_tensor(export.run_dir, export.name)
+
+
+def read_metadata(export):
+    """The metadata `DataFrame` of an `Export` (the projector's header rule), or None."""
+    from exporter.sources.files import read_metadata as read_metadata_file
+
+    path = export.files.get("metadata")
+    return None if path is None else read_metadata_file(path)
+
+
+def read_export(logdir, run, name):
+    """Export `name` of `logdir/run` read back as an `EmbeddingTable` (vectors bit-exact, labels as shown)."""
+    from exporter.table import EmbeddingTable
+
+    export = find_export(logdir, run, name)
+    return EmbeddingTable(np.array(read_vectors(export)), read_metadata(export))
+
+
+def resolve_run_dir(logdir, run):
+    """`logdir/run`, refusing run names that would leave the logdir."""
+    parts = [p for p in str(run).replace("\\", "/").split("/") if p not in ("", ".")]
+    if not parts or any(p == ".." or not _SAFE_NAME.fullmatch(p) for p in parts):
+        raise ExportError(
+            f"run {run!r} must be a relative folder name inside the logdir (letters, digits, '_', '.', '-', '/')"
+        )
+    for part in parts:
+        _check_length("run name part", part)
+    root = os.path.realpath(logdir)
+    run_dir = os.path.realpath(os.path.join(root, *parts))
+    if os.path.commonpath([root, run_dir]) != root:
+        raise ExportError(f"run {run!r} resolves outside {logdir} (a symlink?): pick another run name")
+    return run_dir
+
+
+def safe_tensor_name(name):
+    """`name` if the projector's URLs can carry it and no run-level file has it, else an `ExportError`."""
+    name = str(name)
+    _check_length("tensor name", name)
+    suggestion = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "embedding"
+    if not _SAFE_NAME.fullmatch(name):
+        raise ExportError(
+            f"tensor name {name!r} would break the projector's URLs or leave the run folder: "
+            f"use letters, digits, '_', '.', '-' (for example {suggestion!r})"
+        )
+    if name in RESERVED_NAMES or "tfevents" in name or name.startswith((MARKER_PREFIX, LEGACY_PREFIX)):
+        raise ExportError(
+            f"tensor name {name!r} is the name of a file TensorBoard reads in the run folder "
+            "(configs, checkpoints, event files): pick another name, e.g. 'embedding'"
+        )
+    return name
+
+
+def _check_length(what, name):
+    """Folder names longer than the file system's limit (255 bytes nearly everywhere) fail with ENAMETOOLONG."""
+    size = len(os.fsencode(name))
+    if size > _NAME_MAX:
+        raise ExportError(f"{what} {name[:40]!r}... is {size} bytes, at most {_NAME_MAX} fit in a folder name: "
+                          "use a shorter name")
+
+
+def _describe(run_dir, entry):
+    shape = tuple(entry.tensor_shape)
+    located = parse_version_path(entry.tensor_path) if entry.tensor_path else None
+    if located is None:  # the older layout: tensor in the run's checkpoint, files in R/<name>/
+        files = {}
+        for key, relative in (("metadata", entry.metadata_path), ("bookmarks", entry.bookmarks_path)):
+            if relative:
+                files[key] = os.path.join(run_dir, relative)
+        tsv = os.path.join(run_dir, entry.tensor_name, VECTORS_TSV)
+        if os.path.isfile(tsv):
+            files["vectors_tsv"] = tsv
+        return Export(run_dir, entry.tensor_name, shape, None, files)
+    name, version = located
+    folder = version_folder(run_dir, name, version)
+    files = {key: os.path.join(folder, filename) for key, filename in FILE_NAMES.items()
+             if os.path.isfile(os.path.join(folder, filename))}
+    return Export(run_dir, entry.tensor_name, shape, version, files)
+
+
+def legacy_checkpoint(run_dir):
+    """The prefix of the older layout's checkpoint of `run_dir`, or None."""
+    state = os.path.join(run_dir, CHECKPOINT_STATE)
+    if not os.path.isfile(state):
+        return None
+    with open(state, encoding="utf-8") as f:
+        match = re.search(rf'^model_checkpoint_path: "({re.escape(LEGACY_PREFIX)}-\d+)"$', f.read(), re.M)
+    return os.path.join(run_dir, match.group(1)) if match else None
+
+
+def _read_legacy_tensor(run_dir, name):
+    prefix = legacy_checkpoint(run_dir)
+    if prefix is None:
+        raise ExportError(f"{run_dir}: export {name!r} has no tensor file and the run no checkpoint: re-export it")
+    try:
+        import tensorflow as tf  # only exports of the older layout need it
+    except ImportError:
+        raise ExportError(f"{prefix}: export {name!r} has the older layout (a TensorFlow checkpoint), which only "
+                          "TensorFlow reads: install tensorflow once, and the next export into the run converts "
+                          "it, or re-export it") from None
+
+    reader = tf.train.load_checkpoint(prefix)
+    if not reader.has_tensor(name):
+        raise ExportError(f"{prefix} holds no tensor {name!r}: re-export it")
+    return np.asarray(reader.get_tensor(name), np.float32)

@@ -1,0 +1,104 @@
+"""`VectorSpace`: an export read back for nearest-neighbour queries, vector arithmetic and paths.
+
+Example:
+>>> import numpy as np, tempfile, exporter
+>>> logdir = tempfile.mkdtemp()
+>>> _ = exporter.export_embeddings(np.eye(3, 4), ["cat", "dog", "cow"], logdir=logdir, run="r", name="w")
+>>> space = VectorSpace.read(logdir, "r", "w")
+>>> space.nearest(space.vector("cat"), 1)
+[('cat', 1.0)]
+"""
+
+import numpy as np
+
+from exporter import exports
+from exporter.errors import ExportError
+from exporter.vectors import cosine_neighbours, unit_rows
+
+
+class VectorSpace:
+    """An export's unit vectors and labels, plus the encoder for texts that are not labels (loaded on demand)."""
+
+    def __init__(self, logdir, run, name, vectors, metadata, label_column, encoder_args):
+        self.logdir, self.run, self.name = logdir, run, name
+        self.vectors, self.metadata, self.label_column = vectors, metadata, label_column
+        self.unit = unit_rows(vectors)
+        self.labels = metadata[label_column].astype(str).tolist()
+        self._rows = {}
+        for row, label in enumerate(self.labels):
+            self._rows.setdefault(label, row)
+            self._rows.setdefault(label.lower(), row)
+        self._encoder_args = encoder_args
+        self._encoder = None
+
+    @classmethod
+    def read(cls, logdir, run, name, *, label_column=None, encoder_args=None):
+        """The export `name` of `logdir/run` (read by `exporter.exports`), labelled by `label_column`."""
+        table = exports.read_export(logdir, run, name)
+        metadata = table.metadata
+        if metadata is None:
+            raise ExportError(f"tensor {name!r} has no metadata: neighbours need labels to name them")
+        label_column = label_column or metadata.columns[0]
+        if label_column not in metadata.columns:
+            raise ExportError(f"no metadata column {label_column!r}: columns are {', '.join(metadata.columns)}")
+        return cls(logdir, run, name, table.vectors, metadata, label_column, encoder_args)
+
+    def vector(self, term):
+        """The unit vector of a label of the export, else of `term` embedded by the encoder."""
+        row = self._rows.get(term, self._rows.get(term.lower()))
+        if row is not None:
+            return self.unit[row]
+        vector = self._embed(term)
+        if vector.shape[0] != self.unit.shape[1]:
+            raise ExportError(
+                f"{term!r} is not a label of {self.name!r}, and the encoder gives {vector.shape[0]} dimensions "
+                f"where the export has {self.unit.shape[1]}: query labels, or pass the export's --bert"
+            )
+        return vector
+
+    def combine(self, terms):
+        """The unit vector of sum(sign * vector(term))."""
+        total = sum(sign * self.vector(term) for sign, term in terms)
+        norm = np.linalg.norm(total)
+        if norm < 1e-6:
+            raise ExportError("the query terms cancel out: nothing is left to compare")
+        return unit_rows(total)
+
+    def nearest(self, query, k, *, exclude=()):
+        """[(label, cosine)] of the k points closest to `query`, skipping the rows of `exclude` labels."""
+        skip = {self._rows.get(t, self._rows.get(t.lower())) for t in exclude} - {None}
+        rows, cosines = cosine_neighbours(self.unit, query, k, exclude=sorted(skip))
+        return [(self.labels[row], float(cosine)) for row, cosine in zip(rows, cosines)]
+
+    def interpolate(self, start, end, *, steps):
+        """{"vectors": steps unit vectors from `start` to `end`, "labels": 'path i/n: start -> end'}."""
+        if steps < 2:
+            raise ExportError(f"--steps must be at least 2 (the two ends), got {steps}")
+        a, b = self.vector(start), self.vector(end)
+        weights = np.linspace(0.0, 1.0, steps)[:, None]
+        points = (1 - weights) * a + weights * b
+        points = unit_rows(points)
+        labels = [f"path {i}/{steps - 1}: {start} -> {end}" for i in range(steps)]
+        return {"vectors": points.astype(np.float32), "labels": labels}
+
+    def add_points(self, vectors, labels):
+        """Re-exports the tensor with `vectors` appended; other metadata columns of them read '(path)'."""
+        import pandas as pd
+
+        from exporter.export import export_embeddings
+
+        extra = pd.DataFrame({c: ["(path)"] * len(labels) for c in self.metadata.columns})
+        extra[self.label_column] = labels
+        metadata = pd.concat([self.metadata, extra], ignore_index=True)
+        if len(self.metadata.columns) == 1:
+            metadata = metadata[self.label_column].tolist()
+        return export_embeddings(np.concatenate([self.vectors, vectors]), metadata,
+                                 logdir=self.logdir, run=self.run, name=self.name)
+
+    def _embed(self, text):
+        if self._encoder is None:
+            from exporter.sources.sentence_encoder import SentenceEncoder
+
+            args = self._encoder_args
+            self._encoder = SentenceEncoder.load(getattr(args, "bert", None), max_length=getattr(args, "max_length", None))
+        return self._encoder.embed([text], progress=False)[0]
