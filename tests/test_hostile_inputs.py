@@ -14,6 +14,7 @@ import pytest
 
 from exporter.cli import main
 from tests.test_disk_errors import fails
+from tests.support.data import export_file
 
 SECRET = b"root:x:0:0:secret-outside-the-model\n"
 
@@ -103,7 +104,7 @@ def test_max_points_reads_only_the_sampled_rows(tmp_path, capsys):
     assert peak < values.nbytes / 4  # 12.8 MB tensor, a few hundred KB read
     from exporter.table import sample_indices
 
-    exported = np.fromfile(tmp_path / "logdir" / "r" / "t" / "vectors.bytes", "<f4").reshape(100, 16)
+    exported = np.fromfile(export_file(tmp_path / "logdir", "r", "t", "vectors_bytes"), "<f4").reshape(100, 16)
     np.testing.assert_array_equal(exported, values[sample_indices(200_000, 100, seed=3)])
 
 

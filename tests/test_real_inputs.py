@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from exporter import ExportError, ExportWarning, export_embeddings, validate_logdir
+from tests.support.data import export_file
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*hint:exporter.errors.ExportWarning")
 
@@ -34,7 +35,7 @@ def test_number_like_text_cells_are_named_by_the_exporter_and_validate(tmp_path)
 def test_max_points_below_two_is_one_clear_error(tmp_path, max_points):
     with pytest.raises(ExportError, match=f"max_points must be a whole number of at least 2.*got {max_points}"):
         export(tmp_path, np.random.rand(10, 3), None, max_points=max_points)
-    assert not (tmp_path / "logdir" / "r" / "t").exists()
+    assert not (tmp_path / "logdir" / "r").exists()
 
 
 def test_lone_surrogates_in_labels_or_column_names_are_refused_or_replaced(tmp_path):
@@ -43,7 +44,7 @@ def test_lone_surrogates_in_labels_or_column_names_are_refused_or_replaced(tmp_p
     with pytest.raises(ExportError, match="a column name"):
         export(tmp_path, np.random.rand(3, 3), {"x\ud800": ["a", "b", "c"], "y": ["d", "e", "f"]})
     export(tmp_path, np.random.rand(3, 3), ["a", "b", "caf\udce9"], unicode_errors="replace")
-    lines = (tmp_path / "logdir" / "r" / "t" / "metadata.tsv").read_text(encoding="utf-8").splitlines()
+    lines = open(export_file(tmp_path / "logdir", "r", "t"), encoding="utf-8").read().splitlines()
     assert lines == ["a", "b", "caf\ufffd"]
 
 
