@@ -131,7 +131,7 @@ def test_a_metadata_row_with_one_cell_more_than_the_header_is_refused(tmp_path, 
     (tmp_path / "quoted.csv").write_text('word,count\n"cat, the animal",1\ndog,2\ncow,3\n')
     assert main([str(a) for a in ("import", tmp_path / "v.npy", "--metadata", tmp_path / "quoted.csv",
                                   "--logdir", tmp_path / "ok", "--run", "r", "--name", "t")]) == 0
-    assert (tmp_path / "ok" / "r" / "t" / "metadata.tsv").read_text().startswith("word\tcount\ncat, the animal\t1\n")
+    assert open(export_file(tmp_path / "ok", "r", "t")).read().startswith("word\tcount\ncat, the animal\t1\n")
 
 
 def test_complex_npy_is_refused(tmp_path, capsys):
