@@ -54,3 +54,96 @@ def test_names_too_long_for_the_file_system_are_one_clear_error(tmp_path):
     with pytest.raises(ExportError, match="run name part 'rrrr.*is 300 bytes"):
         export_embeddings(np.random.rand(3, 3), None, logdir=str(tmp_path), run="a/" + "r" * 300, name="t")
     assert os.listdir(tmp_path) == []
+
+
+def cli(capsys, *argv):
+    """(exit status, stdout, the `error:` lines) of one `projector-export` command; never a traceback."""
+    from exporter.cli import main
+
+    status = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return status, out, [line for line in err.splitlines() if line.startswith("error: ")]
+
+
+def fasttext_vec(path):
+    """A fastText .vec whose 3rd word is cut inside a UTF-8 character (as in gensim's pang_lee_polarity_fasttext.vec)."""
+    words = [b"the", b"movie", "caf\u00e9".encode()[:-1], "\u2014".encode()[1:], b"end"]
+    rows = [word + b" " + b" ".join(b"%.4f" % v for v in np.random.rand(4)) + b" \n" for word in words]
+    path.write_bytes(b"5 4\n" + b"".join(rows))
+    return 4 + len(rows[0]) + len(rows[1]) + 3  # offset of the first bad byte
+
+
+@pytest.mark.parametrize("command", ["import", "checkpoint", "inspect"])
+def test_vector_files_with_bytes_that_are_not_utf8(tmp_path, capsys, command):
+    vec = tmp_path / "cut.vec"
+    offset = fasttext_vec(vec)
+    where = [] if command == "inspect" else ["--logdir", tmp_path / "logdir"]
+    status, _, errors = cli(capsys, command, vec, *where)
+    assert status == 2 and errors == [
+        f"error: {vec}: not UTF-8: byte {offset} (line 4) is 0xc3 (Latin-1 or Windows-1252 text, or a UTF-8 "
+        "character cut in the middle as fastText does?): save it as UTF-8, or pass --unicode-errors replace (unicode_errors='replace') to read such bytes as U+FFFD"]
+    status, out, errors = cli(capsys, command, vec, *where, "--unicode-errors", "replace")
+    assert status == 0 and not errors
+    if command == "inspect":
+        assert "5 entries ['the', 'movie', 'caf\ufffd', '\ufffd\ufffd', 'end']" in out
+    else:
+        labels = (tmp_path / "logdir" / "default" / "embedding" / "metadata.tsv").read_text("utf-8").splitlines()
+        assert labels == ["the", "movie", "caf\ufffd", "\ufffd\ufffd", "end"]
+
+
+@pytest.mark.parametrize("suffix,text", [(".txt", "caf\u00e9\nna\u00efve\nx\n"),
+                                         (".tsv", "word\tn\ncaf\u00e9\t1\nna\u00efve\t2\nx\t3\n"),
+                                         (".csv", "word,n\ncaf\u00e9,1\nna\u00efve,2\nx,3\n")])
+def test_metadata_in_latin1_is_named_and_utf16_is_read(tmp_path, capsys, suffix, text):
+    np.save(tmp_path / "v.npy", np.random.rand(3, 4))
+    logdir = tmp_path / "logdir"
+    (tmp_path / f"latin1{suffix}").write_bytes(text.encode("latin-1"))
+    status, _, errors = cli(capsys, "import", tmp_path / "v.npy", "--metadata", tmp_path / f"latin1{suffix}",
+                            "--logdir", logdir)
+    line = 1 if suffix == ".txt" else 2
+    byte = text.encode("latin-1").index(b"\xe9")
+    assert status == 2 and len(errors) == 1 and f"not UTF-8: byte {byte} (line {line}) is 0xe9" in errors[0]
+    assert not logdir.exists() or not os.listdir(logdir / "default")
+    assert cli(capsys, "import", tmp_path / "v.npy", "--metadata", tmp_path / f"latin1{suffix}", "--logdir", logdir,
+               "--unicode-errors", "replace")[0] == 0
+    assert "caf\ufffd" in (logdir / "default" / "embedding" / "metadata.tsv").read_text("utf-8")
+    (tmp_path / f"utf16{suffix}").write_bytes(text.encode("utf-16"))
+    assert cli(capsys, "import", tmp_path / "v.npy", "--metadata", tmp_path / f"utf16{suffix}", "--logdir", logdir,
+               "--name", "u")[0] == 0
+    assert "caf\u00e9" in (logdir / "default" / "u" / "metadata.tsv").read_text("utf-8")
+
+
+def test_npy_files_that_are_not_plain_matrices(tmp_path, capsys):
+    np.save(tmp_path / "structured.npy", np.zeros(3, dtype=[("x", "f4"), ("y", "f4")]))
+    with open(tmp_path / "petabytes.npy", "wb") as f:
+        np.lib.format.write_array_header_1_0(f, {"descr": "<f8", "fortran_order": False, "shape": (10**15, 4)})
+        f.write(b"\0" * 64)
+    (tmp_path / "garbage.npy").write_bytes(b"\x93NUMPY\x01\x00\xff\xffnot a header")
+    expected = {"structured.npy": "holds [('x', '<f4'), ('y', '<f4')] values, not real numbers",
+                "petabytes.npy": "header promises a 1000000000000000 x 4 float64 array (32,000,000,000,000,128 bytes)"
+                                 " but the file has 192 bytes",
+                "garbage.npy": "not a .npy file"}
+    for name, message in expected.items():
+        status, _, errors = cli(capsys, "import", tmp_path / name, "--logdir", tmp_path / "logdir")
+        assert status == 2 and len(errors) == 1 and message in errors[0], errors
+
+
+def test_truncated_word2vec_text_is_refused_with_both_numbers(tmp_path, capsys):
+    (tmp_path / "cut.vec").write_text("1750 3\n" + "".join(f"w{i} 1 2 {i}\n" for i in range(100)))
+    for command in ("import", "checkpoint"):
+        status, _, errors = cli(capsys, command, tmp_path / "cut.vec", "--logdir", tmp_path / "logdir")
+        assert status == 2 and len(errors) == 1, errors
+        assert "header promises 1750 rows but the file has 100" in errors[0] and "'100 3'" in errors[0]
+    assert not (tmp_path / "logdir").exists() or not os.listdir(tmp_path / "logdir" / "default")
+
+
+def test_import_reads_word2vec_binary(tmp_path, capsys):
+    from exporter.sources.word_vectors import write_word2vec_binary
+
+    vectors = np.random.rand(3, 4).astype(np.float32)
+    write_word2vec_binary(tmp_path / "vectors.w2v", ["cat", "dog", "cow"], vectors)  # no .bin: sniffed
+    assert cli(capsys, "import", tmp_path / "vectors.w2v", "--logdir", tmp_path / "logdir")[0] == 0
+    run = tmp_path / "logdir" / "default" / "embedding"
+    assert (run / "metadata.tsv").read_text("utf-8") == "cat\ndog\ncow\n"
+    np.testing.assert_array_equal(np.fromfile(run / "vectors.bytes", "<f4").reshape(3, 4), vectors)

@@ -1,7 +1,9 @@
 """`projector-export activations`: a saved Keras text model's layer outputs over a CSV/TSV of texts."""
 
 from exporter.cli.arguments import add_batch_size, add_data, add_label_column, add_text_column
-from exporter.cli.common import add_destination_args, add_export_options, export_options, report
+from exporter.cli.common import (
+    add_destination_args, add_export_options, add_unicode_errors_arg, export_options, report,
+)
 
 UNSAFE_HELP = (
     "allow the .keras file to run Python code it carries (Lambda layers, custom functions) while "
@@ -28,6 +30,7 @@ def register(subparsers):
     add_label_column(parser)
     add_batch_size(parser, default=256, help="texts per forward pass")
     parser.add_argument("--unsafe", action="store_true", help=UNSAFE_HELP)
+    add_unicode_errors_arg(parser)
     add_destination_args(parser, default_name="activations")
     add_export_options(parser)
     parser.set_defaults(handler=run)
@@ -37,7 +40,7 @@ def run(args):
     from exporter.export import export_embeddings
     from exporter.sources.activations import layer_outputs
 
-    frame = _read_texts(args.data, [c for c in (args.text_column, args.label_column) if c])
+    frame = _read_texts(args.data, [c for c in (args.text_column, args.label_column) if c], args.unicode_errors)
     model = _load_model(args.model, unsafe=args.unsafe)
     texts = frame[args.text_column].to_numpy(dtype=object)
     outputs = layer_outputs(model, args.layer, texts, batch_size=args.batch_size)
@@ -48,13 +51,13 @@ def run(args):
     report(result)
 
 
-def _read_texts(path, columns):
+def _read_texts(path, columns, unicode_errors):
     import pandas as pd
 
     from exporter.errors import ExportError
     from exporter.sources.text_table import column, read_text_table
 
-    frame = read_text_table(path)
+    frame = read_text_table(path, unicode_errors=unicode_errors)
     if frame.empty:
         raise ExportError(f"--data {path}: no rows")
     return pd.DataFrame({name: column(frame, name, path) for name in columns})

@@ -1,6 +1,8 @@
 """`projector-export checkpoint`: one tensor of a model file or checkpoint, with its vocabulary."""
 
-from exporter.cli.common import add_destination_args, add_export_options, export_options, report
+from exporter.cli.common import (
+    add_destination_args, add_export_options, add_unicode_errors_arg, export_options, report,
+)
 from exporter.cli.inspect import FORMATS_HELP
 
 
@@ -23,6 +25,7 @@ def register(subparsers):
     parser.add_argument("--vocab-trim", action="store_true",
                         help="when the tensor has more rows than the vocabulary (OOV buckets, padding, "
                         "max_tokens above the words seen), export only the first len(vocabulary) rows")
+    add_unicode_errors_arg(parser)
     add_destination_args(parser)
     add_export_options(parser)
     parser.set_defaults(handler=run)
@@ -43,11 +46,11 @@ def run(args):
     if args.vocab == "none":
         chosen = None
     elif args.vocab == "auto":
-        chosen = vocabulary.choose_vocabulary(vocabulary.find_vocabularies(args.path), rows)
+        chosen = vocabulary.choose_vocabulary(vocabulary.find_vocabularies(args.path, args.unicode_errors), rows)
         if chosen is None:
             warnings.warn(f"{args.path}: no vocabulary found, rows are unlabelled: pass --vocab FILE", ExportWarning)
     else:
-        chosen = vocabulary.read_vocabulary(args.vocab)
+        chosen = vocabulary.read_vocabulary(args.vocab, unicode_errors=args.unicode_errors)
     labels = None
     if chosen is not None:
         labels = vocabulary.labels_for_rows(chosen, rows=rows, tensor=tensor.name, trim=args.vocab_trim)

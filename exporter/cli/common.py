@@ -27,6 +27,15 @@ def add_export_options(parser):
                        help="skip the bookmark with a PCA layout of all points")
 
 
+def add_unicode_errors_arg(parser):
+    """`--unicode-errors`, spelled and explained the same in every command that reads text files."""
+    parser.add_argument(
+        "--unicode-errors", choices=("strict", "replace"), default="strict",
+        help="bytes that are not UTF-8 in text files (labels, vocabularies, word-vector files): 'strict' stops "
+        "and names the first one, 'replace' reads them as U+FFFD (default: %(default)s)",
+    )
+
+
 def export_options(args):
     """The keyword arguments of `exporter.export_table` that `add_export_options` collected."""
     keys = ("normalize", "max_points", "stratify", "seed", "standalone_config", "base_url", "write_tsv", "pca_bookmark")

@@ -1,5 +1,7 @@
 """`projector-export inspect`: what a model file, checkpoint or vector file offers for export."""
 
+from exporter.cli.common import add_unicode_errors_arg
+
 FORMATS_HELP = (
     "Reads .keras archives, .weights.h5, legacy .h5, SavedModel folders, TensorFlow checkpoints "
     "(object-based TF2 and name-based TF1), keras-hub preset folders, Hugging Face safetensors folders, "
@@ -17,6 +19,7 @@ def register(subparsers):
     )
     parser.add_argument("path", metavar="PATH", help="model file, checkpoint prefix or folder, or vector file")
     parser.add_argument("--all", action="store_true", help="also list tensors that are not 2-D")
+    add_unicode_errors_arg(parser)
     parser.set_defaults(handler=run)
 
 
@@ -38,7 +41,7 @@ def run(args):
             print(f"  {tensor.describe()}")
     elif others:
         print(f"other tensors: {len(others)} (not 2-D; --all lists them)")
-    vocabularies = find_vocabularies(args.path)
+    vocabularies = find_vocabularies(args.path, args.unicode_errors)
     print(f"vocabularies: {len(vocabularies)}")
     for vocabulary in vocabularies:
         print(f"  {vocabulary.describe()}")

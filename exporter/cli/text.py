@@ -3,7 +3,9 @@
 from exporter.cli.arguments import (
     add_batch_size, add_data, add_label_column, add_max_length, add_text_column,
 )
-from exporter.cli.common import add_destination_args, add_export_options, export_options, report
+from exporter.cli.common import (
+    add_destination_args, add_export_options, add_unicode_errors_arg, export_options, report,
+)
 
 
 def register(subparsers):
@@ -25,6 +27,7 @@ def register(subparsers):
                         help="word mode: --data lists words (one per line, or a column); repeats are dropped "
                         "and the word is the only label, ready for `projector-export neighbours`")
     add_encoder_args(parser)
+    add_unicode_errors_arg(parser)
     add_destination_args(parser, default_name="sentences")
     add_export_options(parser)
     parser.set_defaults(handler=run)
@@ -63,7 +66,7 @@ def read_texts(args):
 
     if not args.data:
         raise ExportError("no texts: give the file with --data PATH (.csv/.tsv with a header, or one text per line)")
-    frame = read_text_table(args.data)
+    frame = read_text_table(args.data, unicode_errors=args.unicode_errors)
     is_table = args.data.endswith((".csv", ".tsv"))
     if is_table and not args.text_column:
         raise ExportError(f"{args.data}: say which column holds the texts with --text-column "

@@ -17,35 +17,33 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from exporter.errors import ExportError
+from exporter.sources.text_encoding import encoding_of, not_utf8_error, open_text, replace_surrogates
 from exporter.sources.text_table import read_text_table
 
 #: Values parsed per chunk: bounds the memory above the result matrix.
 _CHUNK_VALUES = 5_000_000
 
 
-def read_vectors(path):
+def read_vectors(path, unicode_errors="strict"):
     """(float32 matrix, labels or None) from `path`.
 
     `.npy`: the array. Text (`.tsv`, `.csv`, `.txt`, `.vec`, ...): one point per line;
-    a word2vec `N D` first line is skipped; a non-numeric first column (word2vec,
-    GloVe, a labelled TSV) becomes the labels; a non-numeric first line is a header.
+    a word2vec `N D` first line is checked against the rows and skipped; a non-numeric
+    first column (word2vec, GloVe, a labelled TSV) becomes the labels; a non-numeric
+    first line is a header. Labels that are not UTF-8 follow `unicode_errors` (see
+    `text_encoding`; None keeps such bytes as lone surrogates, for callers that decide later).
     """
     _check_readable(path)
     if path.endswith(".npy"):
-        try:
-            vectors = np.load(path, allow_pickle=False)
-        except ValueError as error:
-            raise ExportError(f"{path}: not a plain .npy array ({error})") from None
-        if vectors.dtype.kind == "c":  # float32 conversion would silently drop the imaginary part
-            raise ExportError(f"{path}: holds complex values ({vectors.dtype}), the projector shows real vectors: "
-                              "save np.abs(x), x.real, or np.concatenate([x.real, x.imag], axis=1)")
-        return vectors, None
+        return read_npy(path), None
+    if encoding_of(path) == "utf-16":
+        raise ExportError(f"{path}: UTF-16 text: save vector files as UTF-8")
     first, second = _first_lines(path)
     sep = _separator(path, first)
     cells, next_cells = _cells(first, sep), _cells(second, sep)
-    skip = 0
+    skip, promised = 0, None
     if len(cells) == 2 and all(c.strip().isdigit() for c in cells) and len(next_cells) == int(cells[1]) + 1:
-        skip, cells = 1, next_cells  # word2vec "N D" header
+        skip, cells, promised = 1, next_cells, int(cells[0])  # word2vec "N D" header
     elif not all(_is_number(c) for c in cells[1:]):  # a header row
         skip, cells = 1, next_cells
     labelled = not _is_number(cells[0])
@@ -65,7 +63,8 @@ def read_vectors(path):
             keep_default_na=False,
             na_filter=False,
             engine="c",
-            encoding="utf-8-sig",
+            encoding=encoding_of(path),
+            encoding_errors="surrogateescape",  # labels only; unicode_errors applies below
             chunksize=chunk_rows,
         )
         # Chunks are copied into one preallocated matrix: memory stays near the matrix itself.
@@ -86,12 +85,43 @@ def read_vectors(path):
         ragged = _first_ragged_line(path, sep, width + trailing)
         reason = ragged or str(error).splitlines()[0]
         raise ExportError(f"{path}: cannot read it as a matrix: {reason}") from None
+    if promised is not None and promised != filled:
+        raise ExportError(
+            f"{path}: its word2vec header promises {promised} rows but the file has {filled} (a truncated "
+            f"download or copy?): fetch it again, or make the first line '{filled} {width - labelled}' to "
+            f"export the {filled} rows there are"
+        )
+    if labels is not None and unicode_errors is not None:
+        labels = replace_surrogates(labels, path, unicode_errors)
     return vectors[:filled], labels
+
+
+def read_npy(path):
+    """The array of a `.npy` file, refused in one line unless it is a plain numeric matrix its size promises."""
+    try:
+        with open(path, "rb") as f:
+            version = np.lib.format.read_magic(f)
+            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape, _, dtype = read_header(f)
+            data_start = f.tell()
+    except (ValueError, OSError, SyntaxError) as error:
+        raise ExportError(f"{path}: not a .npy file ({str(error).splitlines()[0]})") from None
+    if dtype.kind == "c":  # float32 conversion would silently drop the imaginary part
+        raise ExportError(f"{path}: holds complex values ({dtype}), the projector shows real vectors: "
+                          "save np.abs(x), x.real, or np.concatenate([x.real, x.imag], axis=1)")
+    if dtype.kind not in "fiub" or dtype.fields is not None or dtype.subdtype is not None:
+        raise ExportError(f"{path}: holds {dtype} values, not real numbers: save a plain (N, D) float array, "
+                          "e.g. numpy.lib.recfunctions.structured_to_unstructured(array)")
+    needed = data_start + int(np.prod(shape, dtype=object)) * dtype.itemsize
+    if needed > os.path.getsize(path):
+        raise ExportError(f"{path}: its header promises a {' x '.join(map(str, shape))} {dtype} array "
+                          f"({needed:,} bytes) but the file has {os.path.getsize(path):,} bytes: truncated or corrupt")
+    return np.load(path, allow_pickle=False)
 
 
 def _first_ragged_line(path, sep, width):
     """What is wrong with the first line of another width than `width`, or None."""
-    with open(path, encoding="utf-8") as f:
+    with open(path, encoding=encoding_of(path), errors="replace") as f:
         for number, line in enumerate(f, 1):
             count = len(line.rstrip("\n").split(sep))
             if count != width and (number > 1 or count != 2):  # line 1 may be a word2vec "N D" header
@@ -99,13 +129,19 @@ def _first_ragged_line(path, sep, width):
     return None
 
 
-def read_metadata(path):
-    """A DataFrame of labels from `.tsv` (the projector's header rule), `.csv` or `.txt`."""
+def read_metadata(path, unicode_errors="strict"):
+    """A DataFrame of labels from `.tsv` (the projector's header rule), `.csv` or `.txt`.
+
+    UTF-8 or UTF-16 with a byte-order mark; other bytes follow `unicode_errors` (see `text_encoding`).
+    """
     _check_readable(path)
-    if path.endswith(".csv"):
-        return read_text_table(path)
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        lines = f.read().split("\n")
+    try:
+        if path.endswith(".csv"):
+            return read_text_table(path, unicode_errors=unicode_errors)
+        with open_text(path, unicode_errors) as f:
+            lines = f.read().split("\n")
+    except UnicodeDecodeError:
+        raise not_utf8_error(path) from None
     if lines and lines[-1] == "":
         lines.pop()
     if lines and "\t" in lines[0]:
@@ -137,11 +173,8 @@ def _count_lines(path):
 
 
 def _first_lines(path):
-    try:
-        with open(path, encoding="utf-8-sig") as f:  # a byte-order mark is not part of the first cell
-            return f.readline(), f.readline()
-    except UnicodeDecodeError:
-        raise ExportError(f"{path}: not UTF-8 text (word2vec binary files: see `projector-export inspect`)") from None
+    with open(path, encoding=encoding_of(path), errors="surrogateescape") as f:
+        return f.readline(), f.readline()
 
 
 def _separator(path, first_line):

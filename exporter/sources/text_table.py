@@ -15,15 +15,17 @@ import warnings
 import pandas as pd
 
 from exporter.errors import ExportError
+from exporter.sources.text_encoding import encoding_of, not_utf8_error, open_text
 
 #: The column name a plain text file (one text per line) gets.
 TEXT_COLUMN = "text"
 
 
-def read_text_table(path, *, header="infer", names=None):
+def read_text_table(path, *, header="infer", names=None, unicode_errors="strict"):
     """A DataFrame of str columns: `.csv` comma separated, `.tsv` tab separated (CSV quoting), else one text per line.
 
-    `header`/`names` are passed to `pandas.read_csv` (tables only).
+    `header`/`names` are passed to `pandas.read_csv` (tables only). UTF-8, or UTF-16 with a
+    byte-order mark; other bytes follow `unicode_errors` (see `text_encoding`).
     """
     if not os.path.isfile(path):
         raise ExportError(f"{path}: no such file")
@@ -35,16 +37,13 @@ def read_text_table(path, *, header="infer", names=None):
             with warnings.catch_warnings():
                 warnings.simplefilter("error", pd.errors.ParserWarning)
                 return pd.read_csv(
-                    path, sep=sep, header=header, names=names, index_col=False,
-                    dtype=str, keep_default_na=False, encoding="utf-8",
+                    path, sep=sep, header=header, names=names, index_col=False, dtype=str,
+                    keep_default_na=False, encoding=encoding_of(path), encoding_errors=unicode_errors,
                 )
-        with open(path, encoding="utf-8") as f:
+        with open_text(path, unicode_errors) as f:
             lines = [line.rstrip("\r\n") for line in f]
-    except UnicodeDecodeError as error:
-        raise ExportError(
-            f"{path}: not UTF-8 text (byte {error.start} is {error.object[error.start:error.start + 1]!r}): "
-            "save it as UTF-8"
-        ) from None
+    except UnicodeDecodeError:
+        raise not_utf8_error(path) from None
     except (pd.errors.ParserError, pd.errors.ParserWarning) as error:
         reason = _first_ragged_row(path, sep) or str(error).splitlines()[0]
         raise ExportError(f"{path}: cannot read it as a table: {reason}") from None

@@ -23,6 +23,7 @@ import pandas as pd
 
 from exporter.errors import ExportError
 from exporter.sources.keras_embedding import PAD_LABEL
+from exporter.sources.text_encoding import not_utf8_error, open_text
 from exporter.table import LABEL_COLUMN
 
 #: File names (relative to a model's folder) searched for a vocabulary, in order.
@@ -52,33 +53,39 @@ class Vocabulary:
         return f"{self.source}{owner}: {len(self)} entries [{first}{', ...' if len(self) > 5 else ''}]"
 
 
-def read_vocabulary(path, owner=None):
-    """A vocabulary file: one token per line (`.txt`), `tokenizer.json`, or a metadata `.tsv`/`.csv`."""
+def read_vocabulary(path, owner=None, unicode_errors="strict"):
+    """A vocabulary file: one token per line (`.txt`), `tokenizer.json`, or a metadata `.tsv`/`.csv`.
+
+    Bytes that are not UTF-8 follow `unicode_errors` (see `text_encoding`).
+    """
     from exporter.sources.files import read_metadata
 
     if not os.path.isfile(path):
         raise ExportError(f"--vocab {path}: no such file (or pass --vocab auto / none)")
     if path.endswith((".tsv", ".csv")):
-        return Vocabulary(path, read_metadata(path), owner)
-    with open(path, "rb") as f:
-        data = f.read()
+        return Vocabulary(path, read_metadata(path, unicode_errors), owner)
     try:
-        text = data.decode("utf-8")
+        with open_text(path, unicode_errors) as f:
+            text = f.read()
     except UnicodeDecodeError:
-        raise ExportError(f"{path}: a vocabulary must be UTF-8 text, one token per line") from None
+        raise not_utf8_error(path) from None
     if path.endswith(".json"):
         return Vocabulary(path, _token_frame(_tokenizer_json_tokens(path, text)), owner)
     return Vocabulary(path, _token_frame(_lines(text)), owner)
 
 
-def find_vocabularies(path):
-    """Every vocabulary found in or beside `path` (a model file or folder), most specific first."""
+def find_vocabularies(path, unicode_errors="strict"):
+    """Every vocabulary found in or beside `path` (a model file or folder), most specific first.
+
+    A word-vector file's words follow `unicode_errors` (see `text_encoding`); files beside
+    `path` that cannot be read as a vocabulary are skipped.
+    """
     from exporter.sources import keras_archive, word_vectors
 
     if os.path.isfile(path) and keras_archive.is_keras_archive(path):
         found = _archive_vocabularies(path)
     elif os.path.isfile(path) and (word_vectors.is_word2vec_binary(path) or word_vectors.is_word_vectors_text(path)):
-        return [Vocabulary(path, _token_frame(word_vectors.read_word_vectors(path)[1]))]
+        return [Vocabulary(path, _token_frame(word_vectors.read_word_vectors(path, unicode_errors)[1]))]
     else:
         found = []
     folder = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))

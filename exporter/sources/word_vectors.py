@@ -19,9 +19,11 @@ from exporter.errors import ExportError
 from exporter.sources.files import _is_number
 from exporter.sources.inventory import TensorInfo
 from exporter.sources.limits import check_allocation
+from exporter.sources.text_encoding import replace_surrogates
 
 TENSOR_NAME = "vectors"
 _HEADER = re.compile(rb"^\s*(\d+) (\d+)\s*$")
+_TEXT_NUMBERS = re.compile(rb"[-+.0-9eEinfaINFA \t\r]*")
 
 
 def is_word2vec_binary(path):
@@ -31,19 +33,18 @@ def is_word2vec_binary(path):
         return False
     if path.endswith(".bin") or b"\0" in sample:
         return True
-    try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError as error:
-        return error.start < len(sample) - 4  # not just a character cut at the sample's end
-    return False
+    # After the first word: raw float bytes, or (text) digits. Not a UTF-8 test: fastText words hold cut characters.
+    start = sample.find(b" ") + 1
+    numbers = sample[start : start + 64].split(b"\n")[0]
+    return not (numbers and _TEXT_NUMBERS.fullmatch(numbers))
 
 
 def is_word_vectors_text(path):
     """word2vec text (`N D` first line) or GloVe (a word, then numbers, on every line)."""
     try:
-        with open(path, encoding="utf-8") as f:
+        with open(path, encoding="utf-8", errors="replace") as f:  # the words may hold any bytes
             first = f.readline().split()
-    except (UnicodeDecodeError, OSError):
+    except OSError:
         return False
     return len(first) >= 2 and (_all_digits(first) or (not _is_number(first[0]) and all(map(_is_number, first[1:]))))
 
@@ -53,16 +54,25 @@ def list_tensors(path):
 
 
 def read_tensor(path, tensor):
-    return read_word_vectors(path)[0]
+    return _read_escaped(path)[0]
+
+
+def read_word_vectors(path, unicode_errors="strict"):
+    """(float32 (N, D) matrix, N words) of a word2vec binary or word2vec/GloVe text file.
+
+    Words that are not UTF-8 (fastText cuts words by bytes) follow `unicode_errors` (see `text_encoding`).
+    """
+    vectors, words = _read_escaped(path)
+    return vectors, replace_surrogates(words, path, unicode_errors)
 
 
 @functools.lru_cache(maxsize=1)
-def read_word_vectors(path):
-    """(float32 (N, D) matrix, N words) of a word2vec binary or word2vec/GloVe text file."""
+def _read_escaped(path):
+    """(vectors, words) with bytes that are not UTF-8 kept as lone surrogates; cached for vectors + vocabulary."""
     if not is_word2vec_binary(path):
         from exporter.sources.files import read_vectors
 
-        vectors, words = read_vectors(path)
+        vectors, words = read_vectors(path, unicode_errors=None)
         if words is None:
             raise ExportError(f"{path}: no words in the first column: not word2vec/GloVe text")
         return vectors, words
@@ -96,7 +106,7 @@ def _parse_binary(path, data):
         if space < 0 or space + 1 + width > len(data):
             raise ExportError(f"{path}: truncated: the header promises {n} words, the file ends at word {row}")
         # The C tool ends each vector with '\n', gensim does not: skip it before the word.
-        words.append(data[pos:space].lstrip(b"\n").decode("utf-8", errors="replace"))
+        words.append(data[pos:space].lstrip(b"\n").decode("utf-8", errors="surrogateescape"))
         vectors[row] = np.frombuffer(data, "<f4", d, space + 1)
         pos = space + 1 + width
     return vectors, words
