@@ -88,7 +88,7 @@ def test_vector_files_with_bytes_that_are_not_utf8(tmp_path, capsys, command):
     if command == "inspect":
         assert "5 entries ['the', 'movie', 'caf\ufffd', '\ufffd\ufffd', 'end']" in out
     else:
-        labels = (tmp_path / "logdir" / "default" / "embedding" / "metadata.tsv").read_text("utf-8").splitlines()
+        labels = open(export_file(tmp_path / "logdir", "default", "embedding"), encoding="utf-8").read().splitlines()
         assert labels == ["the", "movie", "caf\ufffd", "\ufffd\ufffd", "end"]
 
 
@@ -104,14 +104,14 @@ def test_metadata_in_latin1_is_named_and_utf16_is_read(tmp_path, capsys, suffix,
     line = 1 if suffix == ".txt" else 2
     byte = text.encode("latin-1").index(b"\xe9")
     assert status == 2 and len(errors) == 1 and f"not UTF-8: byte {byte} (line {line}) is 0xe9" in errors[0]
-    assert not logdir.exists() or not os.listdir(logdir / "default")
+    assert not (logdir / "default" / "projector_config.pbtxt").exists()
     assert cli(capsys, "import", tmp_path / "v.npy", "--metadata", tmp_path / f"latin1{suffix}", "--logdir", logdir,
                "--unicode-errors", "replace")[0] == 0
-    assert "caf\ufffd" in (logdir / "default" / "embedding" / "metadata.tsv").read_text("utf-8")
+    assert "caf\ufffd" in open(export_file(logdir, "default", "embedding"), encoding="utf-8").read()
     (tmp_path / f"utf16{suffix}").write_bytes(text.encode("utf-16"))
     assert cli(capsys, "import", tmp_path / "v.npy", "--metadata", tmp_path / f"utf16{suffix}", "--logdir", logdir,
                "--name", "u")[0] == 0
-    assert "caf\u00e9" in (logdir / "default" / "u" / "metadata.tsv").read_text("utf-8")
+    assert "caf\u00e9" in open(export_file(logdir, "default", "u"), encoding="utf-8").read()
 
 
 def test_npy_files_that_are_not_plain_matrices(tmp_path, capsys):
@@ -135,7 +135,7 @@ def test_truncated_word2vec_text_is_refused_with_both_numbers(tmp_path, capsys):
         status, _, errors = cli(capsys, command, tmp_path / "cut.vec", "--logdir", tmp_path / "logdir")
         assert status == 2 and len(errors) == 1, errors
         assert "header promises 1750 rows but the file has 100" in errors[0] and "'100 3'" in errors[0]
-    assert not (tmp_path / "logdir").exists() or not os.listdir(tmp_path / "logdir" / "default")
+    assert not (tmp_path / "logdir" / "default" / "projector_config.pbtxt").exists()
 
 
 def test_import_reads_word2vec_binary(tmp_path, capsys):
@@ -144,6 +144,7 @@ def test_import_reads_word2vec_binary(tmp_path, capsys):
     vectors = np.random.rand(3, 4).astype(np.float32)
     write_word2vec_binary(tmp_path / "vectors.w2v", ["cat", "dog", "cow"], vectors)  # no .bin: sniffed
     assert cli(capsys, "import", tmp_path / "vectors.w2v", "--logdir", tmp_path / "logdir")[0] == 0
-    run = tmp_path / "logdir" / "default" / "embedding"
-    assert (run / "metadata.tsv").read_text("utf-8") == "cat\ndog\ncow\n"
-    np.testing.assert_array_equal(np.fromfile(run / "vectors.bytes", "<f4").reshape(3, 4), vectors)
+    logdir = tmp_path / "logdir"
+    assert open(export_file(logdir, "default", "embedding"), encoding="utf-8").read() == "cat\ndog\ncow\n"
+    written = np.fromfile(export_file(logdir, "default", "embedding", "vectors_bytes"), "<f4")
+    np.testing.assert_array_equal(written.reshape(3, 4), vectors)
