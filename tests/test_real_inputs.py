@@ -148,3 +148,69 @@ def test_import_reads_word2vec_binary(tmp_path, capsys):
     assert open(export_file(logdir, "default", "embedding"), encoding="utf-8").read() == "cat\ndog\ncow\n"
     written = np.fromfile(export_file(logdir, "default", "embedding", "vectors_bytes"), "<f4")
     np.testing.assert_array_equal(written.reshape(3, 4), vectors)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 1 MB tmpfs (we run as root in CI; skipped where mounting is not allowed), unmounted afterwards."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN); see test_file_size_limit_is_one_line")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+def assert_previous_export_intact(logdir, vectors):
+    from exporter.exports import read_export
+
+    np.testing.assert_allclose(read_export(str(logdir), "r", "w").vectors, vectors, rtol=1e-6)
+    assert validate_logdir(logdir).ok
+
+
+def test_full_and_read_only_disk_are_one_line_and_keep_the_previous_export(small_disk, tmp_path, capsys):
+    logdir = small_disk / "logdir"
+    small, large = np.random.rand(50, 8).astype(np.float32), np.random.rand(20_000, 16)
+    np.save(tmp_path / "small.npy", small)
+    np.save(tmp_path / "large.npy", large)
+    command = ["import", "--logdir", logdir, "--run", "r", "--name", "w"]
+    assert cli(capsys, *command[:1], tmp_path / "small.npy", *command[1:])[0] == 0
+    status, _, errors = cli(capsys, *command[:1], tmp_path / "large.npy", *command[1:])
+    assert status == 2 and errors == [f"error: No space left on device: {logdir}: free some space there or pass "
+                                      "another --logdir (a failed export leaves the previous one as it was)"]
+    assert_previous_export_intact(logdir, small)
+    import subprocess
+
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    status, _, errors = cli(capsys, *command[:1], tmp_path / "small.npy", *command[1:], "--name", "other")
+    assert status == 2 and len(errors) == 1 and errors[0].startswith("error: Read-only file system: ")
+    assert "pass a --logdir on a writable disk" in errors[0]
+    assert_previous_export_intact(logdir, small)
+
+
+def test_file_size_limit_is_one_line(tmp_path):
+    """Full disk without mounting anything: RLIMIT_FSIZE makes writes fail (EFBIG) the way a full disk does (ENOSPC)."""
+    import subprocess
+    import sys
+
+    np.save(tmp_path / "small.npy", np.random.rand(50, 8))
+    np.save(tmp_path / "large.npy", np.random.rand(20_000, 16))
+    command = [os.path.join(os.path.dirname(sys.executable), "projector-export"), "import", "--logdir",
+               str(tmp_path / "logdir"), "--run", "r", "--name", "w"]
+    assert subprocess.run([*command, str(tmp_path / "small.npy")], capture_output=True).returncode == 0
+
+    def limit():
+        import resource
+        import signal
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+
+    done = subprocess.run([*command, str(tmp_path / "large.npy")], capture_output=True, text=True, preexec_fn=limit)
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert errors == [f"error: File too large: {tmp_path / 'logdir'}: the file is larger than this system allows: "
+                      "export fewer rows (--max-points N) (a failed export leaves the previous one as it was)"]
+    assert_previous_export_intact(tmp_path / "logdir", np.load(tmp_path / "small.npy"))

@@ -5,6 +5,7 @@ Each subcommand lives in its own module of this package and exposes
 """
 
 import argparse
+import errno
 import importlib
 import os
 import pkgutil
@@ -64,6 +65,9 @@ def run(handler, args):
     except ExportError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except (OSError, MemoryError, ImportError) as error:  # the machine, not the input: still one line
+        print(f"error: {environment_error(error, getattr(args, 'logdir', None))}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt as interrupt:
         from exporter.writers.atomic import InterruptedAfterCommit
 
@@ -72,6 +76,26 @@ def run(handler, args):
         else:
             print("interrupted: earlier exports are intact; this export did not land", file=sys.stderr)
         return 130
+
+
+def environment_error(error, logdir=None):
+    """One line for a failure of the machine (disk full or read-only, memory, a missing package): what, where, fix."""
+    if isinstance(error, MemoryError):
+        return "out of memory: export fewer rows (--max-points N) or use a machine with more memory"
+    if isinstance(error, ImportError):
+        return f"a Python package is missing or broken ({error}): reinstall the environment (`make venv`)"
+    where = error.filename or logdir or "the disk"
+    fixes = {
+        errno.ENOSPC: "free some space there or pass another --logdir",
+        errno.EDQUOT: "free some space there or pass another --logdir",
+        errno.EFBIG: "the file is larger than this system allows: export fewer rows (--max-points N)",
+        errno.EROFS: "pass a --logdir on a writable disk",
+        errno.EACCES: "pass a folder you may write to (--logdir), or fix its permissions",
+        errno.EPERM: "pass a folder you may write to (--logdir), or fix its permissions",
+    }
+    fix = fixes.get(error.errno, "check the path and the disk")
+    intact = " (a failed export leaves the previous one as it was)" if error.errno in fixes else ""
+    return f"{error.strerror or error}: {where}: {fix}{intact}"
 
 
 if __name__ == "__main__":
