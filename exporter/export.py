@@ -40,11 +40,14 @@ from exporter.writers.atomic import interrupts_deferred, lock_folder, run_lock
 from exporter.writers.event_file import ensure_event_file
 
 __all__ = ["ExportResult", "export_embeddings", "export_table", "remove_export", "replace_bookmarks",
-           "resolve_run_dir", "safe_tensor_name"]
+           "resolve_run_dir", "safe_tensor_name", "upgrade_run"]
 
 # Above this, squares summed over 100,000 points overflow float32 in the browser's PCA.
 _BROWSER_PCA_LIMIT = 1e15
 _STAGING_PREFIX = ".staging-"
+# The ends of the temp-file names `write_atomic` uses for the files only the commit writes in a run.
+_RUN_LEVEL_SUFFIXES = (f"-{exports.TENSORBOARD_CONFIG}", f"-{exports.STANDALONE_CONFIG}", f"-{exports.CHECKPOINT_STATE}",
+                       ".index", ".data-00000-of-00001", ".projector-export")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -251,6 +254,21 @@ def remove_export(logdir, run, name):
         _commit(run_dir, remove=[name])
 
 
+def upgrade_run(logdir, run):
+    """Converts the exports of `logdir/run` kept in the older layout (a TensorFlow checkpoint) to tensor files.
+
+    Reading that checkpoint needs TensorFlow, once. Any export into such a run does the
+    same; this converts without exporting. Returns the names converted.
+    """
+    run_dir = resolve_run_dir(logdir, run)
+    with run_lock(run_dir):
+        if exports.legacy_checkpoint(run_dir) is None:
+            return []
+        names = [e.tensor_name for e in exports.read_tensorboard_config(run_dir).embeddings if not e.tensor_path]
+        _commit(run_dir)
+        return names
+
+
 @dataclasses.dataclass(frozen=True)
 class _Version:
     """A complete staged version of an export, waiting for the commit."""
@@ -362,6 +380,9 @@ def _reconcile(run_dir):
         standalone.write_config(run_dir, sa_config)
     _remove_unreferenced(run_dir)
     _remove_orphaned_staging(run_dir)
+    for entry in os.scandir(run_dir):  # temp files of run-level writes a kill interrupted (all under this lock)
+        if entry.name.startswith(".tmp-") and entry.name.endswith(_RUN_LEVEL_SUFFIXES) and entry.is_file(follow_symlinks=False):
+            os.unlink(entry.path)
 
 
 def _referenced_versions(run_dir):

@@ -26,7 +26,8 @@ def register(subparsers):
         description="Keras 3's TensorBoard(embeddings_freq=...) writes .weights.h5 snapshots and a projector "
         "config TensorBoard cannot use (keras-team/keras#20210). This exports the latest snapshot's "
         "Embedding layers (tensors 'embedding', 'embedding_1', ... in layer order) into the run beside "
-        "the snapshots, keeping the embeddings_metadata files, and removes the broken config entries. "
+        "the snapshots, keeping the embeddings_metadata files, and removes the broken config entries. It also "
+        "converts runs holding exports of projector-export's older checkpoint layout to tensor files. "
         "Example: projector-export fix --logdir logs",
     )
     add_logdir(parser, positional=True, help="the log_dir given to keras.callbacks.TensorBoard")
@@ -38,13 +39,33 @@ def run(args):
     from exporter.errors import ExportError
 
     plans = [_plan(folder, args.drop_nonfinite) for folder in _broken_config_folders(args.logdir)]
-    if not plans:
+    older = _older_layout_runs(args.logdir)
+    if not plans and not older:
         if not os.path.isdir(args.logdir):
             raise ExportError(f"{args.logdir}: no such folder")
-        print(f"nothing to fix: no projector config in {args.logdir} names {KERAS_TENSOR_NAME}")
+        print(f"nothing to fix: no projector config in {args.logdir} names {KERAS_TENSOR_NAME}, "
+              "and no run holds exports of the older checkpoint layout")
         return
     for plan in plans:
         _apply(args.logdir, plan, export_options(args))
+    for run in older:
+        _upgrade(args.logdir, run)
+
+
+def _older_layout_runs(logdir):
+    """Runs (relative to `logdir`) whose exports are in projector-export's older checkpoint layout."""
+    from exporter.exports import legacy_checkpoint
+
+    return [os.path.relpath(folder, logdir) for folder, _, _ in os.walk(logdir) if legacy_checkpoint(folder)]
+
+
+def _upgrade(logdir, run):
+    """Converts a run's older-layout exports (tensors in a TensorFlow checkpoint) to tensor files."""
+    from exporter.export import upgrade_run
+
+    names = upgrade_run(logdir, run)
+    print(f"{os.path.join(logdir, run)}: converted {len(names)} export(s) of the older checkpoint layout to tensor "
+          f"files, which TensorBoard reads with or without TensorFlow: {', '.join(names)}")
 
 
 def _broken_config_folders(logdir):

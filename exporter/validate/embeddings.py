@@ -51,7 +51,7 @@ def check_run(report, run_config):
         report.add(WARNING, path, f"run {run!r}: its embeddings live only in a TensorFlow checkpoint, which a "
                    "TensorBoard without TensorFlow (the usual Keras-on-JAX or PyTorch set-up) cannot read",
                    "re-export them with projector-export (any export into a run of its older layout converts "
-                   "the run's exports to tensor files, or run `projector-export fix LOGDIR`)")
+                   "the run's exports to tensor files, or run `projector-export fix --logdir LOGDIR`)")
     if reader is not None:
         matrices = tensors.checkpoint_matrices(reader)
         own_dir = projector_plugin._assets_dir_to_logdir(run_config.config_dir)
