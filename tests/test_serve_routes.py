@@ -1,8 +1,10 @@
 """`projector-export serve` (a real process on 127.0.0.1) answers the frontend's requests with every row."""
 
+import json
 import os
 import signal
 import subprocess
+import urllib.request
 
 import numpy as np
 import pytest
@@ -106,6 +108,26 @@ def test_reexport_is_served_without_restart(served):
     export_embeddings(second, None, logdir=server.logdir, run="again", name="v", write_tsv=False)
     server.wait_for_tensor("again", "v", shape=(60, 3))
     assert_bit_exact(server.tensor("again", "v"), second)
+
+
+def test_other_tabs_are_tensorboards_own(served):
+    from tensorboardX import SummaryWriter
+
+    server, _ = served
+    with SummaryWriter(os.path.join(server.logdir, "training")) as writer:
+        writer.add_scalar("loss", 0.5, 1)
+        writer.add_text("note", "hello", 1)
+
+    def get(route):
+        with urllib.request.urlopen(f"{server.url}/data/{route}", timeout=60) as response:
+            return json.load(response)
+
+    server.wait_until(lambda: "loss" in get("plugin/scalars/tags").get("training", {}), timeout=60, what="scalars")
+    assert get("plugin/scalars/scalars?run=training&tag=loss")[0][1:] == [1, 0.5]
+    assert get("plugin/text/tags")["training"] == ["note/text_summary"]
+    # TensorBoard decides in the background which tabs have data: the listing turns them on.
+    server.wait_until(lambda: all(get("plugins_listing")[name]["enabled"] for name in ("scalars", "text", "projector")),
+                      timeout=60, what="scalars, text and projector tabs enabled")
 
 
 def test_max_points_caps_tensor_and_metadata_rows(served):
