@@ -214,3 +214,29 @@ def test_file_size_limit_is_one_line(tmp_path):
     assert errors == [f"error: File too large: {tmp_path / 'logdir'}: the file is larger than this system allows: "
                       "export fewer rows (--max-points N) (a failed export leaves the previous one as it was)"]
     assert_previous_export_intact(tmp_path / "logdir", np.load(tmp_path / "small.npy"))
+
+
+def test_optimizer_slots_are_not_offered_as_exportable_tensors(tmp_path, capsys):
+    """A TF1 Saver checkpoint holds `<variable>/Adam` and `/Adam_1` (and `/Momentum`) of the embedding's shape."""
+    import tensorflow as tf
+
+    tf1 = tf.compat.v1
+    with tf.Graph().as_default():
+        embedding = tf1.get_variable("embedding/embeddings", shape=(30, 8))
+        kernel = tf1.get_variable("dense/kernel", shape=(8, 2))
+        ids = tf1.placeholder(tf.int32, (None,))
+        loss = tf.reduce_sum(tf.matmul(tf.nn.embedding_lookup(embedding, ids), kernel))
+        steps = [tf1.train.AdamOptimizer().minimize(loss), tf1.train.MomentumOptimizer(0.1, 0.9).minimize(loss)]
+        with tf1.Session() as session:
+            session.run(tf1.global_variables_initializer())
+            session.run(steps, {ids: [1, 2]})
+            tf1.train.Saver().save(session, str(tmp_path / "ckpt" / "model.ckpt"))
+    status, out, _ = cli(capsys, "inspect", tmp_path / "ckpt")
+    listed = out.split("other tensors")[0]
+    assert status == 0 and "embedding/embeddings  30 x 8" in listed and "dense/kernel  8 x 2" in listed
+    assert "Adam" not in listed and "Momentum" not in listed and "(6 optimizer state," in out
+    out = cli(capsys, "inspect", tmp_path / "ckpt", "--all")[1]
+    assert "embedding/embeddings/Adam_1  30 x 8  float32  (optimizer state of embedding/embeddings)" in out
+    status, _, errors = cli(capsys, "checkpoint", tmp_path / "ckpt", "--tensor", "embeddings", "--logdir",
+                            tmp_path / "logdir")
+    assert status == 0 and not errors  # not "ambiguous": the slots are not candidates

@@ -18,7 +18,8 @@ def register(subparsers):
         "Example: projector-export inspect model.keras",
     )
     parser.add_argument("path", metavar="PATH", help="model file, checkpoint prefix or folder, or vector file")
-    parser.add_argument("--all", action="store_true", help="also list tensors that are not 2-D")
+    parser.add_argument("--all", action="store_true",
+                        help="also list tensors that are not 2-D, and optimizer state (Adam moments, momentum)")
     add_unicode_errors_arg(parser)
     parser.set_defaults(handler=run)
 
@@ -35,12 +36,14 @@ def run(args):
     for tensor in exportable:
         print(f"  {tensor.describe()}")
     others = [t for t in tensors if not t.exportable]
+    slots = sum(1 for t in others if t.slot_of)
     if args.all:
         print(f"other tensors: {len(others)}")
         for tensor in others:
             print(f"  {tensor.describe()}")
     elif others:
-        print(f"other tensors: {len(others)} (not 2-D; --all lists them)")
+        hidden = f"{slots} optimizer state, {len(others) - slots} not 2-D" if slots else "not 2-D"
+        print(f"other tensors: {len(others)} ({hidden}; --all lists them)")
     vocabularies = find_vocabularies(args.path, args.unicode_errors)
     print(f"vocabularies: {len(vocabularies)}")
     for vocabulary in vocabularies:

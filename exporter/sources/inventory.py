@@ -24,16 +24,23 @@ class TensorInfo:
     dtype: str
     layer: str | None = None
     key: str | None = None
+    #: The variable this tensor is optimizer state of (Adam moments, momentum), if it is.
+    slot_of: str | None = None
 
     @property
-    def exportable(self):
+    def is_matrix(self):
         """The projector lists only 2-D tensors with both sides > 1."""
         return len(self.shape) == 2 and min(self.shape) > 1
 
+    @property
+    def exportable(self):
+        """A matrix that is not optimizer state (whose rows are not words, though shaped like them)."""
+        return self.is_matrix and self.slot_of is None
+
     def describe(self):
         shape = " x ".join(str(s) for s in self.shape) or "scalar"
-        layer = f"  (layer {self.layer})" if self.layer else ""
-        return f"{self.name}  {shape}  {self.dtype}{layer}"
+        owner = f"  (optimizer state of {self.slot_of})" if self.slot_of else f"  (layer {self.layer})" if self.layer else ""
+        return f"{self.name}  {shape}  {self.dtype}{owner}"
 
 
 def pick_tensor(tensors, query, *, source):
@@ -56,7 +63,7 @@ def pick_tensor(tensors, query, *, source):
         hint = f"did you mean {', '.join(map(repr, close))}?" if close else f"2-D tensors: {_listing(exportable)}"
         raise ExportError(f"{source}: no tensor {query!r}: {hint}")
     tensor = found[0]
-    if not tensor.exportable:
+    if not tensor.is_matrix:
         raise ExportError(
             f"{source}: tensor {tensor.name!r} has shape {tensor.shape}, the projector needs 2-D "
             f"(N x D, both > 1): 2-D tensors are {_listing(exportable)}"

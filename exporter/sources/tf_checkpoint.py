@@ -10,6 +10,7 @@ Example:
 
 import glob
 import os
+import re
 
 from exporter.errors import ExportError
 from exporter.sources.inventory import TensorInfo
@@ -18,6 +19,9 @@ OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
 _VALUE_SUFFIX = "/.ATTRIBUTES/VARIABLE_VALUE"
 # Bookkeeping and optimizer state: never the tensor a user wants to look at.
 _SKIPPED = (".OPTIMIZER_SLOT", "save_counter", "optimizer/", "_CHECKPOINTABLE_OBJECT_GRAPH")
+# TF1 optimizers name their slots `<variable>/<optimizer>[_<n>]` (embedding/Adam, embedding/Adam_1).
+_TF1_SLOT = re.compile(r"^(.+)/(?:Adam|Adagrad|AdagradDA|Adadelta|Adamax|Nadam|LazyAdam|Momentum|RMSProp|Ftrl|"
+                       r"ProximalAdagrad)(?:_\d+)?$")
 
 
 def is_checkpoint(path):
@@ -57,7 +61,9 @@ def tensors_of(reader, source):
         name = key.removesuffix(_VALUE_SUFFIX)
         owner = full_names.get(key, name)
         layer = owner.rsplit("/", 1)[0] if "/" in owner else None
-        found.append(TensorInfo(name, tuple(shapes[key]), dtypes[key].name, layer, key))
+        slot = _TF1_SLOT.match(key)
+        slot_of = slot.group(1) if slot and shapes.get(slot.group(1)) == shapes[key] else None
+        found.append(TensorInfo(name, tuple(shapes[key]), dtypes[key].name, layer, key, slot_of))
     return found
 
 
