@@ -36,7 +36,6 @@ def frontend_labels(data):
 def served(tmp_path_factory):
     logdir = tmp_path_factory.mktemp("serve-logdir")
     vectors = random_vectors(N, D)
-    # The tensor is only in the run's checkpoint (no vectors.bytes): serve reads it without TensorFlow.
     export_embeddings(vectors, multibyte_labels(N), logdir=logdir, run="big", name="words", write_tsv=False,
                       pca_bookmark=False, standalone_config=False)
     with ServeServer(logdir) as server:

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from exporter import export_embeddings, validate_logdir
+from exporter.exports import find_export
 from exporter.validate import frontend
 from exporter.validate.findings import Report
 from exporter.validate.metadata import check_metadata
@@ -54,7 +55,8 @@ def test_validate_passes_a_large_multibyte_export_with_its_padding(tmp_path):
     assert frontend.slice_cuts(unaligned)  # some labels need the padding
     export_embeddings(np.random.default_rng(0).normal(size=(99_000, 3)), labels, logdir=tmp_path, run="r",
                       name="words", write_tsv=False, pca_bookmark=False)
-    data = (tmp_path / "r" / "words" / "metadata.tsv").read_bytes()
+    with open(find_export(tmp_path, "r", "words").files["metadata"], "rb") as f:
+        data = f.read()
     assert len(data) > 2 * frontend.CHUNK_BYTES and data.count(b"\n\n")  # padded
     assert as_the_frontend_reads(data) == [[label] for label in labels]
     report = validate_logdir(str(tmp_path))
