@@ -204,7 +204,7 @@ def export_table(
             tsv.write_metadata_tsv(files["metadata"], table.metadata)
         if marks:
             files["bookmarks"] = os.path.join(staging, exports.BOOKMARKS_JSON)
-            bookmarks_writer.write_bookmarks(files["bookmarks"], marks)
+            bookmarks_writer.write_bookmarks(files["bookmarks"], marks, table.vectors.shape)
         version = _Version(name, staging, tuple(table.vectors.shape), tensor_key, sorted(files), standalone_config,
                            _url_prefix(base_url))
         with run_lock(run_dir):
@@ -237,7 +237,7 @@ def replace_bookmarks(logdir, run, name, bookmarks):
                     os.link(path, files[key], follow_symlinks=False)
             if bookmarks:
                 files["bookmarks"] = os.path.join(staging, exports.BOOKMARKS_JSON)
-                bookmarks_writer.write_bookmarks(files["bookmarks"], list(bookmarks))
+                bookmarks_writer.write_bookmarks(files["bookmarks"], list(bookmarks), current.shape)
             entry = next(e for e in exports.read_tensorboard_config(run_dir).embeddings if e.tensor_name == name)
             tensor_key = "vectors_tsv" if entry.tensor_path.endswith(exports.VECTORS_TSV) else "vectors_bytes"
             listed = _standalone_prefix(exports.read_standalone_config(run_dir), name)

@@ -59,7 +59,7 @@ def good_state(**changes):
     state = {"label": "v", "selectedProjection": "pca", "pcaComponentDimensions": [0, 1], "tSNEPerplexity": 30,
              "tSNELearningRate": 10, "tSNEIteration": 0, "selectedPoints": [], "customXLeftText": "",
              "customXRightText": "", "customYUpText": "", "customYDownText": "",
-             "projections": [{"pca-0": 0.0, "pca-1": 1.0}] * 3}
+             "dataSetDimensions": [3, 4], "projections": [{"pca-0": 0.0, "pca-1": 1.0}] * 3}
     state.update(changes)
     return {k: v for k, v in state.items() if v is not None}
 
@@ -162,6 +162,7 @@ CASES = [
     ("bookmark point count", bookmarks([good_state(projections=[{"pca-0": 0, "pca-1": 0}] * 2)]), "error", "2 projections for 3 points", "bookmarks.json", None),
     ("bookmark t-SNE", bookmarks([good_state(selectedProjection="tsne")]), "warning", "restarts t-SNE", "bookmarks.json", None),
     ("bookmark points not drawn", bookmarks([good_state(projections=[{"pca-0": 0}] * 3)]), "warning", "3 points lack finite pca-0, pca-1", "bookmarks.json", None),
+    ("bookmark upload shape", bookmarks([good_state(dataSetDimensions=None)]), "warning", "dataSetDimensions None, not [3, D]", "bookmarks.json", None),
     ("bookmark colour column", bookmarks([good_state(selectedColorOptionName="nope")]), "warning", "colours by 'nope'", "bookmarks.json", None),
     ("bookmarks not JSON", lambda run: write(os.path.join(run, EMB, "bookmarks.json"), "[{"), "error", "not valid JSON", "bookmarks.json", None),
     ("sprite too large", sprite((8200, 8), (4100, 4)), "error", "more than 8192 px", "sprite.png", None),

@@ -57,6 +57,10 @@ def _check_state(report, path, name, state, num_points, columns):
     if missing:
         report.add(ERROR, path, f"{name} lacks {', '.join(missing)}: loading it throws",
                    "add the fields (\"\" for the custom texts; exporter.make_bookmark writes them all)")
+    dims = state.get("dataSetDimensions")
+    if not (isinstance(dims, list) and len(dims) == 2 and dims[0] == num_points):
+        report.add(WARNING, path, f"{name} has dataSetDimensions {dims!r}, not [{num_points}, D]: uploading "
+                   "this file in the BOOKMARKS panel fails silently", "add \"dataSetDimensions\": [N, D]")
     if "selectedPoints" not in state:
         report.add(WARNING, path, f"{name} has no selectedPoints", "add \"selectedPoints\": []")
     projection = state.get("selectedProjection")

@@ -6,9 +6,13 @@ BOOKMARKS panel. State fields follow `../shared/docs/projector-format.md`.
 
 Example:
 >>> import numpy as np
->>> mark = make_bookmark("PCA of all points", np.zeros((3, 2)), projection="pca")
->>> mark["selectedProjection"], mark["projections"][0]
-('pca', {'pca-0': 0.0, 'pca-1': 0.0})
+>>> mark = make_bookmark("PCA of all points", np.zeros((3, 2)), projection="pca", label_by="word")
+>>> mark["selectedProjection"], mark["selectedLabelOption"], mark["projections"][0]
+('pca', 'word', {'pca-0': 0.0, 'pca-1': 0.0})
+>>> import os, tempfile; path = os.path.join(tempfile.mkdtemp(), FILENAME)
+>>> write_bookmarks(path, [mark], shape=(3, 8))
+>>> import json; json.load(open(path))[0]["dataSetDimensions"]
+[3, 8]
 """
 
 import json
@@ -22,11 +26,13 @@ FILENAME = "bookmarks.json"
 _KEYS = {"pca": "pca-{}", "umap": "umap-{}", "custom": None}
 
 
-def make_bookmark(label, coordinates, *, projection="pca", color_by=None):
+def make_bookmark(label, coordinates, *, projection="pca", color_by=None, label_by=None):
     """A projector `State` that draws point i at `coordinates[i]` (2 or 3 columns).
 
     `projection` is "pca", "umap" or "custom" (x/y only); t-SNE is not offered
     because loading it restarts t-SNE on a sample and the layout drifts.
+    `color_by` / `label_by` name the metadata columns the view opens coloured and
+    labelled by (the projector resets the label column to none when a state lacks it).
     """
     coords = np.asarray(coordinates, dtype=np.float64)
     if projection not in _KEYS:
@@ -55,10 +61,18 @@ def make_bookmark(label, coordinates, *, projection="pca", color_by=None):
     }
     if color_by:
         state["selectedColorOptionName"] = color_by
+    if label_by:
+        state["selectedLabelOption"] = label_by
     if three_d:
         state["cameraDef"] = {"orthographic": False, "position": [0, 0, 2.4], "target": [0, 0, 0], "zoom": 1}
     return state
 
 
-def write_bookmarks(path, bookmarks):
-    write_atomic(path, json.dumps(list(bookmarks), separators=(",", ":")))
+def write_bookmarks(path, bookmarks, shape):
+    """Writes the states to `path`, each stamped with `dataSetDimensions` = `shape` (N, D) of the tensor.
+
+    The BOOKMARKS panel's upload button reads `dataSetDimensions[0]` of every state
+    and fails silently (a JavaScript error) without it, so every state gets it.
+    """
+    stamped = [{**state, "dataSetDimensions": [int(shape[0]), int(shape[1])]} for state in bookmarks]
+    write_atomic(path, json.dumps(stamped, separators=(",", ":")))
