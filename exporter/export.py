@@ -31,6 +31,7 @@ import numpy as np
 from exporter import exports
 from exporter.errors import ExportError, ExportWarning
 from exporter.exports import resolve_run_dir, safe_tensor_name
+from exporter.layouts import Layout, layout_bookmark, make_layouts, write_layout_files
 from exporter.table import SPHEREIZE_MIN_DIM, TENSORBOARD_MAX_POINTS, EmbeddingTable
 from exporter.validate.frontend import NUMBER_LIKE_FIX, describe_number_like
 from exporter.vectors import pca_coordinates
@@ -78,6 +79,8 @@ def export_embeddings(
     base_url="",
     bookmarks=(),
     pca_bookmark=True,
+    layouts=(),
+    color_by=None,
     write_tsv=True,
 ):
     """Writes N vectors and their metadata as tensor `name` of `logdir/run`.
@@ -92,7 +95,7 @@ def export_embeddings(
       unicode_errors: "strict" refuses labels UTF-8 cannot hold (lone surrogates); "replace"
         writes U+FFFD there (see `EmbeddingTable.build`).
       normalize, max_points, stratify, seed, standalone_config, base_url, bookmarks,
-        pca_bookmark, write_tsv: see `export_table`.
+        pca_bookmark, layouts, color_by, write_tsv: see `export_table`.
 
     Returns:
       A frozen `ExportResult`. Raises `ExportError` (nothing written) on input the
@@ -110,7 +113,7 @@ def export_embeddings(
     result = export_table(
         table, logdir=logdir, run=run, name=name, normalize=normalize, max_points=max_points, stratify=stratify,
         seed=seed, standalone_config=standalone_config, base_url=base_url, bookmarks=bookmarks,
-        pca_bookmark=pca_bookmark, write_tsv=write_tsv,
+        pca_bookmark=pca_bookmark, layouts=layouts, color_by=color_by, write_tsv=write_tsv,
     )
     return dataclasses.replace(result, dropped_rows=dropped)
 
@@ -129,6 +132,8 @@ def export_table(
     base_url="",
     bookmarks=(),
     pca_bookmark=True,
+    layouts=(),
+    color_by=None,
     write_tsv=True,
 ):
     """Writes an `EmbeddingTable` as tensor `name` of `logdir/run`, replacing an export of that name.
@@ -142,6 +147,10 @@ def export_table(
       standalone_config: also list the export in `projector_config.json`.
       base_url: prefix for the standalone paths, where the run folder is served.
       bookmarks: extra `make_bookmark` states; pca_bookmark adds "PCA (all N points)".
+      layouts: ("tsne", "umap", "pca") of all points (or ready `exporter.layouts.Layout`s), each
+        a bookmark, a picture `layout-<method>.png` and figures in `layouts.json` (docs/layouts.md).
+      color_by: metadata column the bookmarks open coloured by (default: the first text
+        column with <= 50 values).
       write_tsv: write `vectors.tsv` (for upload to projector.tensorflow.org).
 
     Returns:
@@ -182,9 +191,10 @@ def export_table(
             stacklevel=2,
         )
     marks = list(bookmarks)
-    if pca_bookmark:
-        coords = pca_coordinates(table.vectors, dims=2)
-        marks.insert(0, bookmarks_writer.make_bookmark(f"PCA (all {table.num_points} points)", coords))
+    computed = make_layouts(table, layouts, color_by=color_by, seed=seed)
+    if pca_bookmark and not any(layout.method == "pca" for layout in computed):
+        marks.insert(0, layout_bookmark(Layout("pca", pca_coordinates(table.vectors, dims=2), {}), table, color_by))
+    marks += [layout_bookmark(layout, table, color_by) for layout in computed]
     _check_bookmarks(marks, table.num_points)
 
     with _staging(run_dir) as staging:
@@ -205,13 +215,14 @@ def export_table(
         if marks:
             files["bookmarks"] = os.path.join(staging, exports.BOOKMARKS_JSON)
             bookmarks_writer.write_bookmarks(files["bookmarks"], marks, table.vectors.shape)
+        files.update(write_layout_files(staging, table, computed, color_by))
         version = _Version(name, staging, tuple(table.vectors.shape), tensor_key, sorted(files), standalone_config,
                            _url_prefix(base_url))
         with run_lock(run_dir):
             return _commit(run_dir, add=[version])[0]
 
 
-def replace_bookmarks(logdir, run, name, bookmarks):
+def replace_bookmarks(logdir, run, name, bookmarks, write_files=None):
     """Replaces the bookmarks of export `name` of `logdir/run`, nothing else; returns its `ExportResult`.
 
     The new version hard-links the export's other files (no copy), so this costs the
@@ -221,6 +232,8 @@ def replace_bookmarks(logdir, run, name, bookmarks):
       logdir, run, name: the export.
       bookmarks: the complete new list of `make_bookmark` states (empty: no bookmarks),
         each with one projection per point.
+      write_files: optional `write_files(folder) -> {key of exports.FILE_NAMES: path}`, called
+        under the lock to write files (layout pictures) that replace the current ones of those keys.
     """
     run_dir = resolve_run_dir(logdir, run)
     name = safe_tensor_name(name)
@@ -230,9 +243,9 @@ def replace_bookmarks(logdir, run, name, bookmarks):
             _check_bookmarks(bookmarks, current.shape[0])
             if current.version is None:
                 raise ExportError(f"export {name!r} has the older checkpoint layout: re-export it first")
-            files = {}
+            files = write_files(staging) if write_files else {}
             for key, path in current.files.items():
-                if key != "bookmarks":
+                if key != "bookmarks" and key not in files:
                     files[key] = os.path.join(staging, os.path.basename(path))
                     os.link(path, files[key], follow_symlinks=False)
             if bookmarks:

@@ -47,6 +47,8 @@ VECTORS_BYTES = "vectors.bytes"
 VECTORS_TSV = "vectors.tsv"
 METADATA_TSV = "metadata.tsv"
 BOOKMARKS_JSON = "bookmarks.json"
+#: Full-data layouts (exporter/layouts): their figures, and a picture per method.
+LAYOUTS_JSON = "layouts.json"
 #: TensorFlow's checkpoint state file, and the prefixes of this tool's checkpoints in it.
 CHECKPOINT_STATE = "checkpoint"
 MARKER_PREFIX = "projector-export.marker"
@@ -54,7 +56,8 @@ LEGACY_PREFIX = "embeddings.ckpt"
 LOCK_FILE = ".projector-export.lock"
 #: {key in `Export.files`: file name in a version folder}.
 FILE_NAMES = {"vectors_bytes": VECTORS_BYTES, "vectors_tsv": VECTORS_TSV, "metadata": METADATA_TSV,
-              "bookmarks": BOOKMARKS_JSON}
+              "bookmarks": BOOKMARKS_JSON, "layouts": LAYOUTS_JSON,
+              **{f"picture_{method}": f"layout-{method}.png" for method in ("tsne", "umap", "pca")}}
 #: Names an export may not take: files the run itself holds (and folders TensorBoard reads).
 RESERVED_NAMES = (TENSORBOARD_CONFIG, STANDALONE_CONFIG, CHECKPOINT_STATE, EXPORTS_FOLDER, "plugins")
 

@@ -16,6 +16,8 @@ import numpy as np
 
 # Query rows compared at once: a (block x N) similarity matrix stays small however many points there are.
 _BLOCK = 1024
+# ... and at most this many similarities (64 MB of float32): 16 query rows at a time for 1,000,000 points.
+_BLOCK_CELLS = 1 << 24
 
 
 def unit_rows(vectors):
@@ -52,10 +54,11 @@ def cosine_neighbours(vectors, queries, k, *, exclude=None):
     skipped = 0 if exclude is None else max((len(rows) for rows in exclude), default=0)
     k = max(0, min(k, len(unit) - skipped))
     found_rows, found_cosines = [], []
-    for start in range(0, len(queries), _BLOCK):
-        similarity = queries[start : start + _BLOCK] @ unit.T
+    block = max(1, min(_BLOCK, _BLOCK_CELLS // max(1, len(unit))))
+    for start in range(0, len(queries), block):
+        similarity = queries[start : start + block] @ unit.T
         if exclude is not None:
-            for i, rows in enumerate(exclude[start : start + _BLOCK]):
+            for i, rows in enumerate(exclude[start : start + block]):
                 similarity[i, list(rows)] = -np.inf
         # argpartition finds the k best in O(N); only those are sorted, ties by row.
         best = np.argpartition(-similarity, k - 1, axis=1)[:, :k] if 0 < k < len(unit) else (

@@ -33,7 +33,7 @@ def test_page_shows_points_and_dimension_with_every_label_in_place(tensorboard, 
 
 
 def test_clicking_the_pca_bookmark_draws_every_point_at_its_stored_place(tensorboard, exported):
-    label = f"PCA (all {N} points)"
+    label = f"PCA (all {N:,} points)"
     stored = tensorboard.bookmarks("browser", "words")[0]
     assert stored["label"] == label
     coords = np.array([[p["pca-0"], p["pca-1"]] for p in stored["projections"]])
