@@ -240,3 +240,42 @@ def test_optimizer_slots_are_not_offered_as_exportable_tensors(tmp_path, capsys)
     status, _, errors = cli(capsys, "checkpoint", tmp_path / "ckpt", "--tensor", "embeddings", "--logdir",
                             tmp_path / "logdir")
     assert status == 0 and not errors  # not "ambiguous": the slots are not candidates
+
+
+def test_fix_on_an_embedding_larger_than_its_metadata_names_the_file_and_the_way_forward(tmp_path, capsys):
+    """Keras' usual case: TextVectorization(max_tokens=50) saw 10 words, Embedding(50, 8) has 40 rows without one."""
+    import shutil
+
+    import keras
+
+    vectorizer = keras.layers.TextVectorization(max_tokens=50, output_sequence_length=4)
+    vectorizer.adapt("the cat sat on a mat with dog".split())
+    vocabulary = vectorizer.get_vocabulary()
+    ids = keras.Input((4,), dtype="int64")
+    pooled = keras.layers.GlobalAveragePooling1D()(keras.layers.Embedding(50, 8, name="embedding")(ids))
+    model = keras.Model(ids, keras.layers.Dense(2)(pooled))
+    model.compile("adam", "mse")
+    logs = tmp_path / "logs"
+    callback = keras.callbacks.TensorBoard(str(logs), embeddings_freq=1, embeddings_metadata={"embedding": "words.tsv"})
+    model.fit(np.random.randint(0, 10, (8, 4)), np.zeros((8, 2)), epochs=1, verbose=0, callbacks=[callback])
+    (logs / "words.tsv").write_text("".join((token or "[PAD]") + "\n" for token in vocabulary), encoding="utf-8")
+    shutil.copytree(logs, tmp_path / "copy")
+
+    status, _, errors = cli(capsys, "fix", logs)
+    assert status == 2 and len(errors) == 1, errors
+    assert f"{logs / 'words.tsv'} has 10 entries" in errors[0] and "Embedding layer 'embedding'" in errors[0]
+    assert "has 50 rows" in errors[0] and "--vocab-trim exports only the first 10 rows" in errors[0]
+    assert "--vocab-pad labels the other 40 '[row 10]' to '[row 49]'" in errors[0]
+    # Fixed another way (the train run exported by hand): the callback's config left behind does not fail validate.
+    snapshot = next((logs / "train").glob("keras_embedding.ckpt-*.weights.h5"))
+    assert cli(capsys, "checkpoint", snapshot, "--tensor", "embedding", "--vocab", logs / "words.tsv", "--vocab-trim",
+               "--logdir", logs, "--run", "train", "--name", "embedding")[0] == 0
+    report = validate_logdir(logs)
+    assert report.ok and any("projector-export fix --logdir" in f.fix for f in report.findings)
+
+    assert cli(capsys, "fix", tmp_path / "copy", "--vocab-pad")[0] == 0
+    assert validate_logdir(tmp_path / "copy").ok
+    from tests.support.data import export_file
+
+    labels = open(export_file(tmp_path / "copy", "train", "embedding"), encoding="utf-8").read().splitlines()
+    assert labels == ["[PAD]", *vocabulary[1:], *(f"[row {i}]" for i in range(10, 50))]

@@ -101,8 +101,8 @@ def test_keras3_callback_output_points_to_projector_export_fix(tmp_path):
     model.fit(rng.integers(0, 10, (8, 4)), rng.random(8), epochs=1, callbacks=[callback], verbose=0)
     assert list(tmp_path.glob("**/*.weights.h5"))
     report = validate_logdir(tmp_path)
-    assert not report.ok and not report.embeddings
-    assert any("projector-export fix" in f.fix and ".weights.h5" in f.fix for f in report.errors), messages(report)
+    assert not report.ok and not report.embeddings  # nothing to show is an error; the callback's config a warning
+    assert any("projector-export fix" in f.fix and ".weights.h5" in f.fix for f in report.findings), messages(report)
 
 
 @pytest.mark.parametrize("variant", ["labels", "columns", "no_metadata", "bookmarks_sampled"])

@@ -1,7 +1,7 @@
 """`projector-export checkpoint`: one tensor of a model file or checkpoint, with its vocabulary."""
 
 from exporter.cli.common import (
-    add_destination_args, add_export_options, add_unicode_errors_arg, export_options, report,
+    add_destination_args, add_export_options, add_unicode_errors_arg, add_vocab_fit_args, export_options, report,
 )
 from exporter.cli.inspect import FORMATS_HELP
 
@@ -22,9 +22,7 @@ def register(subparsers):
                         "archive, a vocab.txt beside a checkpoint, a keras-hub/Hugging Face tokenizer "
                         "vocabulary, or a word-vector file's words; FILE is one token per line, a "
                         "tokenizer.json, or a metadata .tsv/.csv; 'none' exports unlabelled (default: auto)")
-    parser.add_argument("--vocab-trim", action="store_true",
-                        help="when the tensor has more rows than the vocabulary (OOV buckets, padding, "
-                        "max_tokens above the words seen), export only the first len(vocabulary) rows")
+    add_vocab_fit_args(parser)
     add_unicode_errors_arg(parser)
     add_destination_args(parser)
     add_export_options(parser)
@@ -53,7 +51,8 @@ def run(args):
         chosen = vocabulary.read_vocabulary(args.vocab, unicode_errors=args.unicode_errors)
     labels = None
     if chosen is not None:
-        labels = vocabulary.labels_for_rows(chosen, rows=rows, tensor=tensor.name, trim=args.vocab_trim)
+        labels = vocabulary.labels_for_rows(chosen, rows=rows, tensor=tensor.name, trim=args.vocab_trim,
+                                            pad=args.vocab_pad)
         rows = len(labels)
         print(f"rows labelled by {chosen.source}")
     picked = slice(0, rows)

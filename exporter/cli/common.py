@@ -27,6 +27,17 @@ def add_export_options(parser):
                        help="skip the bookmark with a PCA layout of all points")
 
 
+def add_vocab_fit_args(parser):
+    """--vocab-trim / --vocab-pad: what to do when a tensor has more rows than its labels."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--vocab-trim", action="store_true",
+                       help="when the tensor has more rows than the vocabulary (OOV buckets, padding, "
+                       "max_tokens above the words seen), export only the first len(vocabulary) rows")
+    group.add_argument("--vocab-pad", action="store_true",
+                       help="when the tensor has more rows than the vocabulary, export every row and label "
+                       "the rows without a token '[row N]'")
+
+
 def add_unicode_errors_arg(parser):
     """`--unicode-errors`, spelled and explained the same in every command that reads text files."""
     parser.add_argument(

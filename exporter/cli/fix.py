@@ -12,7 +12,7 @@ import os
 import re
 
 from exporter.cli.arguments import add_logdir
-from exporter.cli.common import add_export_options, export_options
+from exporter.cli.common import add_export_options, add_vocab_fit_args, export_options
 
 KERAS_TENSOR_NAME = "layer_with_weights-0/embeddings/.ATTRIBUTES/VARIABLE_VALUE"
 SNAPSHOTS = "keras_embedding.ckpt-*.weights.h5"
@@ -31,6 +31,7 @@ def register(subparsers):
         "Example: projector-export fix --logdir logs",
     )
     add_logdir(parser, positional=True, help="the log_dir given to keras.callbacks.TensorBoard")
+    add_vocab_fit_args(parser)
     add_export_options(parser)
     parser.set_defaults(handler=run)
 
@@ -38,7 +39,7 @@ def register(subparsers):
 def run(args):
     from exporter.errors import ExportError
 
-    plans = [_plan(folder, args.drop_nonfinite) for folder in _broken_config_folders(args.logdir)]
+    plans = [_plan(folder, args) for folder in _broken_config_folders(args.logdir)]
     older = _older_layout_runs(args.logdir)
     if not plans and not older:
         if not os.path.isdir(args.logdir):
@@ -78,12 +79,13 @@ def _broken_config_folders(logdir):
                 yield folder
 
 
-def _plan(folder, drop_nonfinite):
+def _plan(folder, args):
     """Reads everything first: ([(tensor name, EmbeddingTable)], run folder, config folder)."""
     from exporter.errors import ExportError
     from exporter.sources import keras_archive
     from exporter.sources.files import read_metadata
     from exporter.exports import read_tensorboard_config
+    from exporter.sources.vocabulary import Vocabulary, labels_for_rows
     from exporter.table import EmbeddingTable
 
     run_dir = os.path.join(folder, "train")
@@ -100,10 +102,15 @@ def _plan(folder, drop_nonfinite):
         raise ExportError(f"{latest}: {len(entries)} embeddings configured but {len(layers)} Embedding layers saved")
     tables = []
     for entry, tensor in zip(entries, layers):
-        metadata = None
+        vectors, metadata = keras_archive.read_tensor(latest, tensor), None
         if entry.metadata_path:
-            metadata = read_metadata(os.path.join(folder, entry.metadata_path))
-        tables.append((tensor.layer, EmbeddingTable.build(keras_archive.read_tensor(latest, tensor), metadata, drop_nonfinite=drop_nonfinite)))
+            path = os.path.join(folder, entry.metadata_path)
+            # The callback's usual case: Embedding(max_tokens) above the words the vectorizer saw.
+            metadata = labels_for_rows(Vocabulary(path, read_metadata(path)), rows=len(vectors),
+                                       tensor=tensor.name, trim=args.vocab_trim, pad=args.vocab_pad,
+                                       unlabelled=None, subject=f"Embedding layer {tensor.layer!r} of {latest}")
+            vectors = vectors[: len(metadata)]
+        tables.append((tensor.layer, EmbeddingTable.build(vectors, metadata, drop_nonfinite=args.drop_nonfinite)))
     print(f"{folder}: {len(tables)} embedding(s) from {os.path.basename(latest)}")
     return tables, run_dir, folder
 

@@ -107,13 +107,18 @@ def choose_vocabulary(vocabularies, rows):
     return (fitting or vocabularies or [None])[0]
 
 
-def labels_for_rows(vocabulary, *, rows, tensor, trim=False):
-    """The vocabulary's labels when they fit `rows`; `trim` accepts fewer labels
-    (only the first len(vocabulary) rows are exported). Else an `ExportError` that
-    says by how much, why, and which flag fixes it."""
+def labels_for_rows(vocabulary, *, rows, tensor, trim=False, pad=False, unlabelled="--vocab none", subject=None):
+    """The vocabulary's labels when they fit `rows`. With fewer labels than rows, `trim`
+    keeps them (only the first len(vocabulary) rows are exported) and `pad` labels the
+    other rows "[row N]". Else an `ExportError` that says by how much, why, and which
+    flag fixes it (`unlabelled`: the command's flag for no labels, or None; `subject`: what
+    has the rows, "tensor '<tensor>'" by default)."""
     entries = len(vocabulary)
     if entries == rows or (trim and entries < rows):
         return vocabulary.labels
+    if pad and entries < rows:
+        extra = pd.DataFrame({vocabulary.labels.columns[0]: [f"[row {i}]" for i in range(entries, rows)]})
+        return pd.concat([vocabulary.labels, extra], ignore_index=True)
     if rows > entries:
         extra = rows - entries
         why = (
@@ -122,11 +127,13 @@ def labels_for_rows(vocabulary, *, rows, tensor, trim=False):
             else f"{extra} rows without a token: OOV buckets, padding rows, or an Embedding input_dim "
             "above the vocabulary size (max_tokens larger than the words seen)"
         )
-        fix = f"--vocab-trim exports only the first {entries} rows, --vocab none exports all {rows} unlabelled"
+        fix = (f"--vocab-trim exports only the first {entries} rows, --vocab-pad labels the other {extra} "
+               f"'[row {entries}]' to '[row {rows - 1}]'") + (
+                   f", {unlabelled} exports all {rows} unlabelled" if unlabelled else "")
     else:
         why = f"{entries - rows} more tokens than rows: a vocabulary of another model, or a wrong file"
         fix = "pass the right file with --vocab FILE, or --vocab none to export unlabelled"
-    raise ExportError(f"tensor {tensor!r} has {rows} rows but {vocabulary.source} has {entries} entries ({why}): {fix}")
+    raise ExportError(f"{subject or f'tensor {tensor!r}'} has {rows} rows but {vocabulary.source} has {entries} entries ({why}): {fix}")
 
 
 def _archive_vocabularies(path):

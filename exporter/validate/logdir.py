@@ -100,8 +100,11 @@ def _load(run, folder, report):
         checkpoint = _find_latest_checkpoint(projector_plugin._assets_dir_to_logdir(folder))
         if not checkpoint and not has_tensor_files:
             if config.embeddings:
-                report.add(ERROR, path, f"run {run!r}: no checkpoint and no tensor_path, so TensorBoard skips "
-                           f"its {len(config.embeddings)} embedding(s)", _no_tensor_fix(folder))
+                # The Keras callback's config stays broken until `fix` replaces it: TensorBoard skips it and
+                # shows the other runs, so it is a warning; no embedding at all is still an error (below).
+                keras = _is_keras_callback_output(folder)
+                report.add(WARNING if keras else ERROR, path, f"run {run!r}: no checkpoint and no tensor_path, so "
+                           f"TensorBoard skips its {len(config.embeddings)} embedding(s)", _no_tensor_fix(folder, keras))
             return None
     elif not glob.glob(glob.escape(checkpoint) + "*"):
         report.add(ERROR, path, f"model_checkpoint_path {checkpoint!r} matches no file, so TensorBoard skips "
@@ -117,10 +120,15 @@ def _find_latest_checkpoint(folder):
     return latest_checkpoint(folder) or latest_checkpoint(os.path.join(folder, os.pardir))
 
 
-def _no_tensor_fix(folder):
-    if glob.glob(os.path.join(glob.escape(folder), "**", "*.weights.h5"), recursive=True):
+def _is_keras_callback_output(folder):
+    return bool(glob.glob(os.path.join(glob.escape(folder), "**", "*.weights.h5"), recursive=True))
+
+
+def _no_tensor_fix(folder, keras):
+    if keras:
         return (f"this is Keras 3's TensorBoard(embeddings_freq=...) output, whose .weights.h5 snapshots "
-                f"TensorBoard cannot read (keras-team/keras#20210): run `projector-export fix {folder}`")
+                f"TensorBoard cannot read (keras-team/keras#20210): run `projector-export fix --logdir {folder}` "
+                "(with --vocab-trim or --vocab-pad when the Embedding has more rows than the metadata)")
     return "export the tensors with projector-export (it writes tensor files), or set tensor_path"
 
 
