@@ -69,3 +69,16 @@ def test_a_real_blank_line_still_warns_next_to_padding(tmp_path):
     report = Report()
     check_metadata(report, str(path), num_points=2)
     assert any("blank line" in f.message for f in report.findings)
+
+
+def test_100000_rows_keep_every_label_in_stock_tensorboard(tmp_path):
+    """Stock /metadata serves 100,000 lines, blank ones included: no padding among them."""
+    labels = [f"{i}😀😀😀" for i in range(100_000)]
+    unaligned = "".join(label + "\n" for label in labels).encode()
+    assert frontend.slice_cuts(unaligned) and align_to_slices(unaligned) != unaligned
+    export_embeddings(np.random.default_rng(0).normal(size=(100_000, 3)), labels, logdir=tmp_path, run="r",
+                      name="words", write_tsv=False, pca_bookmark=False)
+    with open(find_export(tmp_path, "r", "words").files["metadata"], "rb") as f:
+        assert f.read() == unaligned
+    findings = validate_logdir(str(tmp_path)).findings
+    assert [f.severity for f in findings] == ["warning"] and "projector-export serve" in findings[0].fix

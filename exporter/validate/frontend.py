@@ -124,16 +124,27 @@ def slice_padding(data):
     The reader skips them, so they shift nothing; a writer adds them so no slice cuts
     a character (`slice_cuts`).
     """
-    lines = set()
+    lines, counted, newlines = set(), 0, 0  # newlines in data[:counted]
     for at in range(CHUNK_BYTES, len(data), CHUNK_BYTES):
         low = high = data.rfind(b"\n", 0, at) + 1  # start of the line holding byte `at`
         while low >= 1 and data[low - 1] == 0x0A and (low == 1 or data[low - 2] == 0x0A):
             low -= 1  # the line before is empty
         while data.startswith(b"\n", high):
             high += 1  # the boundary is inside an empty-line run
-        first = data.count(b"\n", 0, low) + 1
-        lines.update(range(first, first + high - low))
+        newlines += data.count(b"\n", counted, low)
+        counted = low
+        lines.update(range(newlines + 1, newlines + 1 + high - low))
     return lines
+
+
+def line_numbers(data, offsets):
+    """The 1-based line number of each byte offset (ascending) in `data`."""
+    numbers, counted, newlines = [], 0, 0
+    for at in offsets:
+        newlines += data.count(b"\n", counted, at)
+        counted = at
+        numbers.append(newlines + 1)
+    return numbers
 
 
 def metadata_records(text):

@@ -70,7 +70,7 @@ def _check_slices(report, path, data):
     cuts = frontend.slice_cuts(data)
     if not cuts:
         return
-    lines = [data.count(b"\n", 0, at) + 1 for at in cuts]
+    lines = frontend.line_numbers(data, cuts)
     shown = ", ".join(map(str, lines[:10])) + (", ..." if len(lines) > 10 else "")
     report.add(WARNING, path, f"{len(cuts)} row(s) hold a character cut by the projector's 1,000,000-byte "
                f"decoding slices, so it shows as '\ufffd' marks or vanishes (line(s) {shown})",

@@ -13,6 +13,7 @@ import threading
 import numpy as np
 
 from exporter.errors import ExportError
+from exporter.table import TENSORBOARD_MAX_POINTS
 from exporter.writers.atomic import open_atomic
 
 #: Shown instead of an empty or whitespace-only value: the projector skips blank lines.
@@ -150,8 +151,14 @@ def format_metadata(frame):
 
 def write_metadata_tsv(path, frame):
     """Writes `metadata.tsv` atomically: UTF-8 without BOM, LF endings, final newline, slice-aligned."""
+    data = format_metadata(frame).encode("utf-8")
+    aligned = align_to_slices(data)
+    if len(frame) + len(aligned) - len(data) > TENSORBOARD_MAX_POINTS:
+        # Stock TensorBoard's /metadata serves 100,000 lines, blank ones included: padding inside
+        # them would cost its last labels, so align only past them (`serve` re-aligns any file).
+        aligned = align_to_slices(data, first_line=TENSORBOARD_MAX_POINTS + (len(frame.columns) > 1) + 1)
     with open_atomic(path) as f:
-        f.write(align_to_slices(format_metadata(frame).encode("utf-8")))
+        f.write(aligned)
 
 
 #: The projector decodes metadata in slices of this many bytes, each on its own
@@ -160,14 +167,15 @@ SLICE_BYTES = 1_000_000
 _BOM = "\ufeff".encode()
 
 
-def align_to_slices(data):
+def align_to_slices(data, *, first_line=1):
     """`data` (UTF-8 lines) with empty lines inserted so no character is cut by a slice boundary.
 
     A character split across two slices is decoded as replacement characters, and a
     U+FEFF that starts a slice is dropped as a byte-order mark. The frontend skips
     empty lines anywhere, so a few "\\n" before the line holding a boundary move it
-    onto a character start. Stock TensorBoard's `/metadata` counts those lines against
-    its 100,000-row limit; `projector-export serve` does not.
+    onto a character start. Boundaries in lines before `first_line` are left as they are
+    (stock TensorBoard's `/metadata` counts blank lines against its 100,000-row limit;
+    `projector-export serve` does not).
 
     Example:
     >>> data = b"x" * 999_998 + "\\n\u00e9\\n".encode()  # 'é' would straddle byte 1,000,000
@@ -176,6 +184,7 @@ def align_to_slices(data):
     (b'\\n\\n\\xc3\\xa9\\n', '\u00e9\\n')
     """
     pieces, start, shift = [], 0, 0  # data[:start] is in pieces, then `shift` bytes of padding in all
+    counted, newlines = 0, 0  # newlines in data[:counted]
     boundary = SLICE_BYTES
     while boundary - shift < len(data):
         at = boundary - shift  # the input byte that lands on this boundary
@@ -183,7 +192,9 @@ def align_to_slices(data):
         pad = 0  # padding at the line start moves byte at - pad onto the boundary (or padding, if < line)
         while at - pad >= line and _cut(data, at - pad):
             pad += 1
-        if pad:
+        newlines += data.count(b"\n", counted, line)
+        counted = line
+        if pad and newlines + 1 >= first_line:
             pieces += [data[start:line], b"\n" * pad]
             start, shift = line, shift + pad
         boundary += SLICE_BYTES
