@@ -13,40 +13,45 @@ from exporter import quiet_tensorflow
 
 quiet_tensorflow.install()
 
-from exporter.cli import quiet_native_logs
-from exporter.cli import run as run_command
-from exporter.cli import arguments as cli_arguments
-from exporter.errors import ExportError, ExportWarning
-from exporter.export import ExportResult, export_embeddings, export_table, remove_export
-from exporter.table import EmbeddingTable
-from exporter.validate import validate_logdir
-from exporter.vectors import cosine_neighbours, pca_coordinates, unit_rows
-from exporter.writers.bookmarks import make_bookmark
+# Public names, imported on first use: `projector-export --help` and the CLI's light commands
+# would otherwise pay for pandas, TensorBoard and Keras at start-up.
+_LAZY = {
+    "EmbeddingTable": "exporter.table",
+    "ExportError": "exporter.errors",
+    "ExportResult": "exporter.export",
+    "ExportWarning": "exporter.errors",
+    "ProjectorCallback": "exporter.callback",
+    "cosine_neighbours": "exporter.vectors",
+    "export_embeddings": "exporter.export",
+    "export_table": "exporter.export",
+    "make_bookmark": "exporter.writers.bookmarks",
+    "pca_coordinates": "exporter.vectors",
+    "quiet_native_logs": "exporter.cli",
+    "remove_export": "exporter.export",
+    "unit_rows": "exporter.vectors",
+    "validate_logdir": "exporter.validate",
+}
+_RENAMED = {"run_command": ("exporter.cli", "run")}
+_MODULES = {"cli_arguments": "exporter.cli.arguments"}
 
-__all__ = [
-    "EmbeddingTable",
-    "ExportError",
-    "ExportResult",
-    "ExportWarning",
-    "ProjectorCallback",
-    "cli_arguments",
-    "cosine_neighbours",
-    "export_embeddings",
-    "export_table",
-    "make_bookmark",
-    "pca_coordinates",
-    "quiet_native_logs",
-    "remove_export",
-    "run_command",
-    "unit_rows",
-    "validate_logdir",
-]
+__all__ = sorted([*_LAZY, *_RENAMED, *_MODULES])
 
 
 def __getattr__(name):
-    # Lazy: the callback imports Keras, which would slow every CLI's --help.
-    if name == "ProjectorCallback":
-        from exporter.callback import ProjectorCallback
+    import importlib
 
-        return ProjectorCallback
-    raise AttributeError(f"module 'exporter' has no attribute {name!r}")
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    elif name in _MODULES:
+        value = importlib.import_module(_MODULES[name])
+    elif name in _RENAMED:
+        module, attribute = _RENAMED[name]
+        value = getattr(importlib.import_module(module), attribute)
+    else:
+        raise AttributeError(f"module 'exporter' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted([*globals(), *__all__])

@@ -14,8 +14,8 @@ bookmark 1 ('view') lacks selectedProjection, pcaComponentDimensions, tSNEPerple
 import json
 import math
 
-from exporter.table import TENSORBOARD_MAX_POINTS
 from exporter.validate.findings import ERROR, WARNING
+from exporter.validate.frontend import TENSORBOARD_MAX_POINTS
 
 #: Fields without which loading a bookmark throws (tested one by one in TensorBoard 2.21).
 REQUIRED_STATE_FIELDS = {

@@ -20,6 +20,8 @@ import re
 JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 #: Bytes per read in the frontend's stream parser (`EO` in the bundle).
 CHUNK_BYTES = 1_000_000
+#: Rows TensorBoard's projector fetches at most (`LIMIT_NUM_POINTS` in its frontend).
+TENSORBOARD_MAX_POINTS = 100_000
 _JS_DECIMAL = re.compile(r"^[+-]?(Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)$")
 _JS_RADIX = re.compile(r"^0([xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)$")
 
