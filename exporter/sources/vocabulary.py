@@ -17,11 +17,12 @@ import dataclasses
 import glob
 import json
 import os
+import warnings
 import zipfile
 
 import pandas as pd
 
-from exporter.errors import ExportError
+from exporter.errors import ExportError, ExportWarning
 from exporter.sources.keras_embedding import PAD_LABEL
 from exporter.sources.text_encoding import not_utf8_error, open_text
 from exporter.table import LABEL_COLUMN
@@ -149,6 +150,12 @@ def _archive_vocabularies(path):
                 owner = names.get(parts[2], parts[2])
                 if owner not in found:  # TextVectorization also stores its inner lookup layer's copy
                     tokens = _lines(read_member(archive, entry, path).decode("utf-8"), keras_asset=True)
+                    broken = next((t for t in tokens if len(t.splitlines()) > 1), None)
+                    if broken is not None:
+                        warnings.warn(
+                            f"{path}: layer {owner!r} has tokens holding line breaks such as {broken!r}: the labels "
+                            "here are right, but Keras' own load_model splits them (str.splitlines) and fails: "
+                            "replace those characters before adapting the vectorizer", ExportWarning)
                     found[owner] = Vocabulary(f"{path}:{entry}", _token_frame(tokens), owner)
     return list(found.values())
 

@@ -20,6 +20,8 @@ import string
 import keras
 import tensorflow as tf
 
+from models.line_breaks import LINE_BREAKS
+
 EMBEDDING_LAYER = "embedding"
 
 
@@ -37,9 +39,12 @@ class Hyperparameters:
 
 @keras.saving.register_keras_serializable(package="sentiment")
 def custom_standardization(text):
-    """Lower case, `<br />` tags to spaces, punctuation removed (as in the tutorial)."""
+    """Lower case, `<br />` tags and line breaks to spaces, punctuation removed (as in the tutorial).
+
+    Line breaks other than "\\n" (IMDb has "\\x85") would stay inside tokens and break the saved model's reload.
+    """
     lowercase = tf.strings.lower(text)
-    stripped_html = tf.strings.regex_replace(lowercase, "<br />", " ")
+    stripped_html = tf.strings.regex_replace(lowercase, f"<br />|{LINE_BREAKS}", " ")
     return tf.strings.regex_replace(stripped_html, f"[{re.escape(string.punctuation)}]", "")
 
 

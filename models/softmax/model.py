@@ -47,7 +47,14 @@ def build_classifier(texts, num_classes, *, max_tokens=50_000, dropout=0.5, lear
 
 def as_inputs(texts):
     """Texts as the (N, 1) string tensor the model takes (Keras refuses NumPy object arrays)."""
+    import re
+
     import numpy as np
     import tensorflow as tf
 
+    from models.line_breaks import LINE_BREAKS
+
+    # Line breaks inside tokens would make the saved vocabulary unreadable to Keras (see models/line_breaks.py).
+    breaks = re.compile(LINE_BREAKS)
+    texts = [breaks.sub(" ", str(text)) for text in np.asarray(texts, dtype=object).ravel()]
     return tf.constant(np.asarray(texts, dtype=object).reshape(-1, 1), dtype=tf.string)
