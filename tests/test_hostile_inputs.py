@@ -138,3 +138,112 @@ def test_complex_npy_is_refused(tmp_path, capsys):
     np.save(tmp_path / "c.npy", (np.eye(3, 4) + 1j * np.ones((3, 4))).astype(np.complex64))
     message = fails(capsys, tmp_path, "import", tmp_path / "c.npy")
     assert "complex values (complex64)" in message and "x.imag" in message
+
+
+def _callback_logdir(tmp_path, metadata_path):
+    """What Keras 3's TensorBoard(embeddings_freq=1) leaves: a config naming its broken key, a snapshot."""
+    from exporter.cli.fix import KERAS_TENSOR_NAME
+
+    logdir = tmp_path / "logs"
+    (logdir / "train").mkdir(parents=True)
+    with h5py.File(logdir / "train" / "keras_embedding.ckpt-1.weights.h5", "w") as f:
+        f["layers/embedding/vars/0"] = np.arange(12, dtype=np.float32).reshape(4, 3)
+    (logdir / "projector_config.pbtxt").write_text(
+        f'embeddings {{\n  tensor_name: "{KERAS_TENSOR_NAME}"\n  metadata_path: "{metadata_path}"\n}}\n')
+    return logdir
+
+
+def test_fix_reads_nothing_outside_the_config_folder(tmp_path, capsys):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.tsv").write_bytes(b"root\ndaemon\nbin\nsys\n")  # 4 rows: it would fit the 4-row snapshot
+    for case, metadata_path in (("absolute", outside / "secret.tsv"), ("dotdot", "../outside/secret.tsv"),
+                                ("symlink", "words.tsv")):
+        case_dir = tmp_path / case
+        logdir = _callback_logdir(case_dir, metadata_path)
+        (logdir / "words.tsv").symlink_to(outside / "secret.tsv")
+        assert main(["fix", str(logdir)]) == 2
+        error = capsys.readouterr().err.strip().splitlines()
+        assert len(error) == 1 and "resolves outside the config's folder" in error[0], error
+        for written in logdir.rglob("*"):
+            assert not written.is_file() or written.is_symlink() or b"daemon" not in written.read_bytes()
+    (tmp_path / "inside").mkdir()
+    logdir = _callback_logdir(tmp_path / "inside", "words.tsv")
+    (logdir / "words.tsv").write_text("a\nb\nc\nd\n")
+    assert main(["fix", str(logdir)]) == 0, capsys.readouterr().err
+
+
+def test_validate_reads_nothing_outside_a_standalone_config_folder(tmp_path):
+    import exporter
+    from exporter.validate import validate_logdir
+
+    (tmp_path / "secret.tsv").write_bytes(b"root\ndaemon\n")
+    logdir = tmp_path / "logdir"
+    exporter.export_embeddings(np.eye(3, 4), ["a", "b", "c"], logdir=str(logdir), run="r", name="t")
+    config_path = logdir / "r" / "projector_config.json"
+    config = json.loads(config_path.read_text())
+    config["embeddings"][0]["metadataPath"] = str(tmp_path / "secret.tsv")  # 2 rows for 3 points, if read
+    config_path.write_text(json.dumps(config))
+    report = validate_logdir(str(logdir))
+    messages = [f.message for f in report.findings]
+    assert any("metadataPath" in m and "resolves outside the config's folder" in m for m in messages), messages
+    assert not any("secret" in f.path or "Number of tensors" in f.message for f in report.findings), messages
+
+
+def test_validate_ends_on_symlink_cycles(tmp_path):
+    import subprocess
+    import sys
+
+    import exporter
+
+    logdir = tmp_path / "logdir"
+    exporter.export_embeddings(np.eye(3, 4), ["a", "b", "c"], logdir=str(logdir), run="r", name="t")
+    for link in (logdir / "x", logdir / "y", logdir / "r" / "back"):
+        link.symlink_to(".." if link.parent.name == "r" else ".")
+    command = [os.path.join(os.path.dirname(sys.executable), "projector-export"), "validate", str(logdir)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120,
+                            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"))
+    assert "a cycle" in result.stdout and "1 embedding(s) checked" in result.stdout, result.stdout + result.stderr
+
+
+def _peak_validate_memory(logdir):
+    import tracemalloc
+
+    from exporter.validate import validate_logdir
+
+    tracemalloc.start()
+    report = validate_logdir(str(logdir))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return report, peak
+
+
+def test_validate_streams_a_metadata_file_of_newlines(tmp_path):
+    """The 200 MB red-team file scaled to 5 MB: memory near the file's size, not 100 times it."""
+    import exporter
+    from tests.support.data import export_file
+
+    logdir = tmp_path / "logdir"
+    exporter.export_embeddings(np.eye(3, 4), ["a", "b", "c"], logdir=str(logdir), run="r", name="t")
+    metadata = export_file(logdir, "r", "t")
+    os.chmod(metadata, 0o644)
+    with open(metadata, "wb") as f:
+        f.write(b"a\n" + b"\n" * 5_000_000 + b"b\nc\n")
+    report, peak = _peak_validate_memory(logdir)
+    # TensorBoard serves the first 100,001 lines: one row; the standalone projector reads all three.
+    assert [f.message.split(".")[0] for f in report.errors] == [
+        "Number of tensors (3) do not match the number of lines in metadata (1)"], report.findings
+    assert peak < 4 * os.path.getsize(metadata), peak  # was ~90 bytes per line
+
+
+def test_validate_streams_a_one_line_tensor_tsv(tmp_path):
+    """The 1 GB one-line tensor_path scaled to 40 MB: reported without holding 10 million cells."""
+    run = tmp_path / "logdir" / "r"
+    run.mkdir(parents=True)
+    (run / "events.out.tfevents.1").write_bytes(b"")
+    (run / "projector_config.pbtxt").write_text('embeddings {\n  tensor_name: "t"\n  tensor_path: "t.tsv"\n}\n')
+    with open(run / "t.tsv", "wb") as f:
+        f.write(b"\t".join([b"0.5"] * 10_000_000) + b"\n")
+    report, peak = _peak_validate_memory(tmp_path / "logdir")
+    assert any("line 1 is longer than" in f.message for f in report.errors), report.findings
+    assert peak < 2 * os.path.getsize(run / "t.tsv"), peak

@@ -93,6 +93,7 @@ def _plan(folder, args):
     if not snapshots:
         raise ExportError(f"{folder}: its projector config is the Keras callback's, but {run_dir} holds no {SNAPSHOTS}")
     latest = max(snapshots, key=lambda path: int(re.search(r"ckpt-(\d+)\.weights", path).group(1)))
+    latest = _inside(folder, os.path.relpath(latest, folder), "the latest snapshot")
     layers = sorted(
         (t for t in keras_archive.list_tensors(latest) if t.exportable and _EMBEDDING_LAYER.match(t.layer or "")),
         key=lambda t: int(_EMBEDDING_LAYER.match(t.layer).group(1) or 0),
@@ -104,7 +105,7 @@ def _plan(folder, args):
     for entry, tensor in zip(entries, layers):
         vectors, metadata = keras_archive.read_tensor(latest, tensor), None
         if entry.metadata_path:
-            path = os.path.join(folder, entry.metadata_path)
+            path = _inside(folder, entry.metadata_path, "metadata_path")
             # The callback's usual case: Embedding(max_tokens) above the words the vectorizer saw.
             metadata = labels_for_rows(Vocabulary(path, read_metadata(path)), rows=len(vectors),
                                        tensor=tensor.name, trim=args.vocab_trim, pad=args.vocab_pad,
@@ -113,6 +114,20 @@ def _plan(folder, args):
         tables.append((tensor.layer, EmbeddingTable.build(vectors, metadata, drop_nonfinite=args.drop_nonfinite)))
     print(f"{folder}: {len(tables)} embedding(s) from {os.path.basename(latest)}")
     return tables, run_dir, folder
+
+
+def _inside(folder, relative, field):
+    """The real path of `relative` in the config's `folder`; outside it (absolute, '..', a symlink out) an
+    `ExportError`. TensorBoard 2.21 refuses such asset paths the same way (`_rel_to_abs_asset_path`)."""
+    from exporter.errors import ExportError
+
+    root = os.path.realpath(folder)
+    path = os.path.realpath(os.path.join(root, os.path.expanduser(relative)))
+    if os.path.commonpath([root, path]) != root:
+        raise ExportError(f"{os.path.join(folder, 'projector_config.pbtxt')}: {field} {relative!r} resolves outside "
+                          "the config's folder (absolute, '..' or a symlink out): refused, fix reads nothing "
+                          "outside it (TensorBoard refuses it too): put the file inside the folder, relative path")
+    return path
 
 
 def _apply(logdir, plan, options):

@@ -12,6 +12,7 @@ Example:
 (['word', 'count'], [['cat', '3']])
 """
 
+import bisect
 import decimal
 import math
 import re
@@ -89,11 +90,16 @@ def describe_number_like(changed, unit, shown=5):
 
 
 def numbered_lines(text):
-    """(line number, line) as the stream parser emits them: split on "\\n" only, CR kept."""
-    pieces = text.split("\n")
-    if pieces[-1] == "":
-        pieces.pop()
-    return list(enumerate(pieces, start=1))
+    """(line number, line) as the stream parser emits them: split on "\\n" only, CR kept.
+
+    A generator: memory stays at one line however many lines the text has.
+    """
+    number, pos = 1, 0
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        yield number, text[pos:end]
+        number, pos = number + 1, end + 1
 
 
 def stream_never_ends(data):
@@ -124,19 +130,85 @@ def slice_padding(data):
     """Line numbers of empty lines next to a slice boundary: padding that moves it between characters.
 
     The reader skips them, so they shift nothing; a writer adds them so no slice cuts
-    a character (`slice_cuts`).
+    a character (`slice_cuts`). Returned as `LineRanges`: a file of 10^8 newlines is
+    one range, found in one pass (each byte looked at about once).
     """
-    lines, counted, newlines = set(), 0, 0  # newlines in data[:counted]
+    ranges = LineRanges()
+    newlines = counted = 0  # newlines in data[:counted]
+    back, forward = (-1, 0), (0, 0)  # memos: (last non-newline before upto, upto), (begin, first non-newline)
     for at in range(CHUNK_BYTES, len(data), CHUNK_BYTES):
-        low = high = data.rfind(b"\n", 0, at) + 1  # start of the line holding byte `at`
-        while low >= 1 and data[low - 1] == 0x0A and (low == 1 or data[low - 2] == 0x0A):
-            low -= 1  # the line before is empty
-        while data.startswith(b"\n", high):
-            high += 1  # the boundary is inside an empty-line run
+        start = data.rfind(b"\n", 0, at) + 1  # start of the line holding byte `at`
+        found = _last_other(data, back[1], start)
+        back = (back[0] if found is None else found, start)
+        low = back[0] + 2 if back[0] >= 0 else 0  # start of the empty lines right before that line
+        if not forward[0] <= start <= forward[1]:
+            forward = (start, _first_other(data, start))
+        high = forward[1]  # the boundary's own line and those after it, while empty
         newlines += data.count(b"\n", counted, low)
         counted = low
-        lines.update(range(newlines + 1, newlines + 1 + high - low))
-    return lines
+        ranges.add(newlines + 1, newlines + high - low)
+    return ranges
+
+
+class LineRanges:
+    """A set of line numbers kept as sorted, disjoint (first, last) ranges."""
+
+    def __init__(self):
+        self.ranges = []
+
+    def add(self, first, last):
+        if last < first:
+            return
+        if self.ranges and first <= self.ranges[-1][1] + 1:  # added in order: merge with the last one
+            self.ranges[-1] = (self.ranges[-1][0], max(last, self.ranges[-1][1]))
+        else:
+            self.ranges.append((first, last))
+
+    def __contains__(self, line):
+        index = bisect.bisect_right(self.ranges, (line, math.inf)) - 1
+        return index >= 0 and self.ranges[index][0] <= line <= self.ranges[index][1]
+
+    def __len__(self):
+        return sum(last - first + 1 for first, last in self.ranges)
+
+    def outside(self, first, last):
+        """(how many of the lines first..last are not in the set, the first of them or None)."""
+        count, earliest, line = 0, None, first
+        for low, high in self.ranges[max(0, bisect.bisect_right(self.ranges, (first, math.inf)) - 1):]:
+            if low > last:
+                break
+            if high < line:
+                continue
+            if low > line:
+                count += low - line
+                earliest = line if earliest is None else earliest
+            line = max(line, high + 1)
+        if line <= last:
+            count += last - line + 1
+            earliest = line if earliest is None else earliest
+        return count, earliest
+
+
+def _first_other(data, pos, step=1 << 16):
+    """The first index >= pos whose byte is not a newline (len(data) if none)."""
+    while pos < len(data):
+        chunk = data[pos : pos + step]
+        rest = chunk.lstrip(b"\n")
+        if rest:
+            return pos + len(chunk) - len(rest)
+        pos += len(chunk)
+    return len(data)
+
+
+def _last_other(data, low, high, step=1 << 16):
+    """The last index in [low, high) whose byte is not a newline, or None."""
+    while high > low:
+        start = max(low, high - step)
+        kept = data[start:high].rstrip(b"\n")
+        if kept:
+            return start + len(kept) - 1
+        high = start
+    return None
 
 
 def line_numbers(data, offsets):

@@ -14,6 +14,7 @@ Example:
 """
 
 import dataclasses
+import fnmatch
 import glob
 import os
 
@@ -23,6 +24,7 @@ from tensorboard.plugins.projector import projector_plugin
 from tensorboard.plugins.projector.projector_config_pb2 import ProjectorConfig
 
 from exporter.validate.findings import ERROR, WARNING
+from exporter.validate.folders import walk_folders
 from exporter.validate.tensors import latest_checkpoint
 
 CONFIG_FILE = projector_metadata.PROJECTOR_FILENAME
@@ -42,25 +44,32 @@ class RunConfig:
         return os.path.dirname(self.config_path)
 
 
-def find_runs(logdir):
+def find_runs(logdir, report=None):
     """{run name: folder}: folders with an event file, as TensorBoard lists them.
 
     TensorBoard's `io_wrapper.GetLogdirSubdirectories` walks with `tf.io.gfile`
-    (importing TensorFlow); this walks the same way with `os.walk`: a folder is a run
-    when a file name in it contains "tfevents", and symlinked folders are followed.
+    (importing TensorFlow); this walks the same way: a folder is a run when a file
+    name in it contains "tfevents", and symlinked folders are followed, but each
+    real folder only once (`walk_folders`: symlink cycles are reported, not followed).
     """
     logdir = os.path.abspath(logdir)
     runs = {}
-    for folder, _, files in os.walk(logdir, followlinks=True):
+    for folder, files in walk_folders(logdir, report):
         if any("tfevents" in name for name in files):
             runs[os.path.relpath(folder, logdir)] = folder
     return dict(sorted(runs.items()))
 
 
+def files_named(top, pattern):
+    """Paths of the files matching `pattern` (fnmatch) under `top`, each real folder walked once."""
+    return [os.path.join(folder, name) for folder, files in walk_folders(top)
+            for name in fnmatch.filter(files, pattern)]
+
+
 def find_configs(logdir, report):
     """The `RunConfig` of every run TensorBoard's projector will serve; skipped configs become findings."""
     logdir = os.path.abspath(logdir)
-    runs = find_runs(logdir)
+    runs = find_runs(logdir, report)
     pairs = list(runs.items())
     for run, folder in list(pairs):
         assets = os.path.join(folder, projector_metadata.PLUGINS_DIR, projector_metadata.PLUGIN_ASSETS_NAME)
@@ -121,7 +130,7 @@ def _find_latest_checkpoint(folder):
 
 
 def _is_keras_callback_output(folder):
-    return bool(glob.glob(os.path.join(glob.escape(folder), "**", "*.weights.h5"), recursive=True))
+    return bool(files_named(folder, "*.weights.h5"))
 
 
 def _no_tensor_fix(folder, keras):
@@ -134,7 +143,7 @@ def _no_tensor_fix(folder, keras):
 
 def _report_unreachable(logdir, read_folders, report):
     """Configs in folders TensorBoard never looks at (no event file: tensorboard#3629)."""
-    for path in sorted(glob.glob(os.path.join(glob.escape(logdir), "**", CONFIG_FILE), recursive=True)):
+    for path in files_named(logdir, CONFIG_FILE):
         if os.path.realpath(os.path.dirname(path)) not in read_folders:
             report.add(WARNING, path, "TensorBoard never reads this config: its folder holds no event file, "
                        "so it is not a run (tensorboard#3629)",

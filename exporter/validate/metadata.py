@@ -12,6 +12,9 @@ Example:
 Number of tensors (3) do not match the number of lines in metadata (2). The projector pairs row i with point i anyway, so labels shift: line 1 is blank (an empty label such as the '' padding token) and is skipped
 """
 
+import dataclasses
+import re
+
 from exporter.validate import frontend
 from exporter.validate.findings import ERROR, WARNING
 
@@ -45,24 +48,84 @@ def check_metadata(report, path, num_points, *, limit=None):
     _check_slices(report, path, data)
     if limit is not None:
         text = _served_part(text, limit)
-    header, header_line, records = frontend.metadata_records(text)
+    scan = _scan(text)
+    header, header_line, records = scan.header, scan.header_line, scan.records
     mismatch = frontend.metadata_mismatch(num_points, len(header), len(records))
     padding = frontend.slice_padding(data)
-    _check_cells(report, path, text, header, header_line, records, padding, blank_is_cause=mismatch is not None)
+    _check_cells(report, path, scan, padding, blank_is_cause=mismatch is not None)
     if mismatch:
         message, refused = mismatch
         consequence = ("The projector refuses the file" if refused
                        else "The projector pairs row i with point i anyway, so labels shift")
-        cause, fix, line = _likely_cause(text, num_points, header, header_line, records)
+        cause, fix, line = _likely_cause(scan, num_points)
         report.add(ERROR, path, f"{message} {consequence}{cause}", fix, line)
     return header
 
 
 def _served_part(text, limit):
-    """The lines TensorBoard's `/metadata?num_rows=limit` returns (blank lines count there)."""
-    lines = text.split("\n")
-    keep = limit + (1 if lines and "\t" in lines[0] else 0)
-    return "\n".join(lines[:keep]) + ("\n" if len(lines) > keep else "")
+    """The lines TensorBoard's `/metadata?num_rows=limit` returns (blank lines count there): the text up
+    to its `keep`-th newline, found without splitting the rest of the file."""
+    keep = limit + (1 if "\t" in text[: text.find("\n")] else 0)
+    end = -1
+    for _ in range(keep):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text
+    return text[: end + 1]
+
+
+@dataclasses.dataclass
+class _Scan:
+    """What the checks need of a metadata text, gathered in one pass: the records (the rows it reports)
+    and, for every other line, only counts and first line numbers."""
+
+    header: list
+    header_line: int | None = None
+    records: list = dataclasses.field(default_factory=list)  # [(line number, cells)], as `metadata_records`
+    blank: frontend.LineRanges = dataclasses.field(default_factory=frontend.LineRanges)
+    first_cr: int | None = None
+    first_tab: int | None = None  # single-column: a record holding a tab
+    ragged: tuple | None = None  # (line, cells) of the first record whose cells differ from the header's
+
+
+# A run of lines that are blank after JavaScript's trim(): whitespace up to its last newline. One
+# character class, not a repeated group, so the regex engine keeps no state per line.
+_BLANK_RUN = re.compile("[" + re.escape(frontend.JS_WHITESPACE) + "]*\n")
+
+
+def _scan(text):
+    """`frontend.metadata_records(text)` and the line facts `_check_cells` reports, streaming: memory
+    grows with the records only (a file of 10^8 blank lines is one range)."""
+    scan, number, pos = _Scan(["label"]), 1, 0
+    while pos < len(text):
+        run = _BLANK_RUN.match(text, pos)
+        if run:
+            lines = text.count("\n", pos, run.end())
+            cr = text.find("\r", pos, run.end())
+            if cr >= 0 and scan.first_cr is None:
+                scan.first_cr = number + text.count("\n", pos, cr)
+            scan.blank.add(number, number + lines - 1)
+            number, pos = number + lines, run.end()
+            continue
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line, pos = text[pos:end], end + 1
+        if "\r" in line and scan.first_cr is None:
+            scan.first_cr = number
+        if not frontend.js_trim(line):
+            scan.blank.add(number, number)
+        elif not scan.records and scan.header_line is None and "\t" in line:
+            scan.header, scan.header_line = line.split("\t"), number
+        else:
+            cells = line.split("\t")
+            width = len(scan.header)
+            scan.records.append((number, [(cells[i] or None) if i < len(cells) else None for i in range(width)]))
+            if scan.header_line is None and len(cells) > 1 and scan.first_tab is None:
+                scan.first_tab = number
+            if scan.header_line is not None and len(cells) != width and scan.ragged is None:
+                scan.ragged = (number, len(cells))
+        number += 1
+    return scan
 
 
 def _check_slices(report, path, data):
@@ -78,26 +141,27 @@ def _check_slices(report, path, data):
                "projector-export, which pads the file with empty lines", lines[0])
 
 
-def _check_cells(report, path, text, header, header_line, records, padding, *, blank_is_cause):
-    numbered = frontend.numbered_lines(text)
-    cr = next((n for n, line in numbered if "\r" in line), None)
-    if cr:
+def _check_cells(report, path, scan, padding, *, blank_is_cause):
+    header, header_line, records = scan.header, scan.header_line, scan.records
+    if scan.first_cr:
         report.add(WARNING, path, "carriage return (CR, Windows line ending) kept in the values, so labels "
-                   "end in an invisible '\\r'", "use LF line endings and no CR inside values", cr)
+                   "end in an invisible '\\r'", "use LF line endings and no CR inside values", scan.first_cr)
     last_row = records[-1][0] if records else 0
-    blank = [n for n, line in numbered if not frontend.js_trim(line) and n < last_row and n not in padding]
-    if blank and not blank_is_cause:
-        report.add(WARNING, path, f"{len(blank)} blank line(s): the projector skips them, so every later row "
-                   "moves up one point", PLACEHOLDER_FIX, blank[0])
+    count, first = 0, None
+    for low, high in scan.blank.ranges:
+        if low < last_row:
+            outside, earliest = padding.outside(low, min(high, last_row - 1))
+            count, first = count + outside, first or earliest
+    if count and not blank_is_cause:
+        report.add(WARNING, path, f"{count} blank line(s): the projector skips them, so every later row "
+                   "moves up one point", PLACEHOLDER_FIX, first)
     if header_line is None:
-        tab = next((n for n, cells in records if "\t" in _line(numbered, n)), None)
-        if tab:
+        if scan.first_tab:
             report.add(WARNING, path, "a tab inside a single-column value: the label is cut at the tab",
-                       "replace tabs in values with spaces", tab)
+                       "replace tabs in values with spaces", scan.first_tab)
     else:
-        ragged = next((n for n, _ in records if _line(numbered, n).count("\t") != len(header) - 1), None)
-        if ragged:
-            cells = _line(numbered, ragged).count("\t") + 1
+        if scan.ragged:
+            ragged, cells = scan.ragged
             report.add(WARNING, path, f"{cells} cells where the header has {len(header)}: a tab or newline "
                        "inside a value, or a missing cell", "replace tabs and newlines in values with spaces",
                        ragged)
@@ -119,15 +183,11 @@ def _check_number_like(report, path, header, records):
         report.add(WARNING, path, frontend.describe_number_like(changed, "line"), frontend.NUMBER_LIKE_FIX, changed[0][0])
 
 
-def _line(numbered, number):
-    return numbered[number - 1][1]
-
-
-def _likely_cause(text, num_points, header, header_line, records):
+def _likely_cause(scan, num_points):
     """(' because ...', fix, line) for a row-count mismatch."""
-    numbered = frontend.numbered_lines(text)
+    header, header_line, records = scan.header, scan.header_line, scan.records
     last_row = records[-1][0] if records else 0
-    blank = next((n for n, line in numbered if not frontend.js_trim(line) and n < last_row), None)
+    blank = scan.blank.ranges[0][0] if scan.blank.ranges and scan.blank.ranges[0][0] < last_row else None
     if len(records) < num_points and blank:
         return (f": line {blank} is blank (an empty label such as the '' padding token) and is skipped",
                 PLACEHOLDER_FIX, blank)

@@ -12,15 +12,15 @@ Example:
 []
 """
 
-import glob
 import json
 import os
 
 import numpy as np
 
-from exporter.validate import frontend
+from exporter.validate import frontend, tensors
 from exporter.validate.assets import check_bookmarks
 from exporter.validate.findings import ERROR, WARNING
+from exporter.validate.logdir import files_named
 from exporter.validate.metadata import check_metadata
 
 FILENAME = "projector_config.json"
@@ -32,7 +32,7 @@ def check_standalone_configs(report, logdir, tensorboard_shapes):
     `tensorboard_shapes`: {(config folder, tensor name): shape} from the
     TensorBoard configs, which the standalone entries must agree with.
     """
-    for path in sorted(glob.glob(os.path.join(glob.escape(logdir), "**", FILENAME), recursive=True)):
+    for path in files_named(logdir, FILENAME):
         try:
             with open(path, encoding="utf-8") as f:
                 config = json.load(f)
@@ -57,7 +57,7 @@ def _check_entry(report, path, folder, number, entry, tensorboard_shapes):
     if expected and shape and list(shape) != list(expected):
         report.add(ERROR, path, f"{name!r}: tensorShape {shape}, but TensorBoard's config says {expected}",
                    "re-export, so both configs describe the same tensor")
-    file = _local(folder, tensor_path)
+    file = _local(report, path, tensor_path, "tensorPath")
     if file is None:
         return
     if not os.path.isfile(file):
@@ -66,23 +66,32 @@ def _check_entry(report, path, folder, number, entry, tensorboard_shapes):
     num_points = _check_tensor(report, path, file, name, shape)
     if num_points is None:
         return
-    metadata = _local(folder, entry.get("metadataPath"))
+    metadata = _local(report, path, entry.get("metadataPath"), "metadataPath")
     columns = None
     if metadata and os.path.isfile(metadata):
         columns = check_metadata(report, metadata, num_points)
     elif metadata:
         report.add(ERROR, path, f"{name!r}: metadataPath {entry['metadataPath']!r} does not exist", "fix the path")
-    bookmarks = _local(folder, entry.get("bookmarksPath"))
+    bookmarks = _local(report, path, entry.get("bookmarksPath"), "bookmarksPath")
     if bookmarks and os.path.isfile(bookmarks):
         check_bookmarks(report, bookmarks, num_points, columns)
     elif bookmarks:
         report.add(ERROR, path, f"{name!r}: bookmarksPath {entry['bookmarksPath']!r} does not exist", "fix the path")
 
 
-def _local(folder, url):
+def _local(report, config_path, url, field):
+    """The file a relative `url` names inside the config's folder; None for URLs and (with a
+    finding) for paths resolving outside it, which are never read."""
     if not url or "://" in url:
         return None
-    return os.path.normpath(os.path.join(folder, url))
+    folder = os.path.realpath(os.path.dirname(config_path))
+    file = os.path.realpath(os.path.join(folder, url))
+    if os.path.commonpath([folder, file]) != folder:
+        report.add(WARNING, config_path, f"{field} {url!r} resolves outside the config's folder (absolute, '..' "
+                   "or a symlink out): not checked, validate reads nothing outside it",
+                   "keep the files beside projector_config.json and use relative paths")
+        return None
+    return file
 
 
 def _check_tensor(report, path, file, name, shape):
@@ -101,6 +110,12 @@ def _check_tensor(report, path, file, name, shape):
             report.add(ERROR, file, f"{name!r} holds NaN or Inf: the view's centroid becomes NaN",
                        "re-export with --drop-nonfinite")
         return shape[0]
+    long_line = tensors.first_long_line(file)
+    if long_line:
+        report.add(ERROR, file, f"line {long_line[0]} is longer than {tensors.MAX_LINE_BYTES:,} bytes (millions of "
+                   "values, or not a TSV): the projector's parser holds it whole; not read further",
+                   "write one point per line, or a .bytes tensor", long_line[0])
+        return None
     with open(file, encoding="utf-8", errors="replace") as f:
         try:
             labels, rows = frontend.parse_vectors_tsv(f.read())

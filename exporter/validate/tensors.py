@@ -11,12 +11,15 @@ Example:
 line 2 ends with a tab: TensorBoard's float('') fails
 """
 
+import codecs
 import os
 import re
 
 import numpy as np
 
 _BLOCK_LINES = 4096
+#: Longest tensor_path line read (about a million values): longer lines are reported, not parsed.
+MAX_LINE_BYTES = 32 * 2**20
 
 
 class TensorFileError(ValueError):
@@ -64,15 +67,53 @@ def read_tensor_tsv(path):
 
 
 def _lines(f):
-    # Like GFile: a line ends at "\n" only (a CR stays in the line), each decoded on its own.
-    rest = b""
+    """Like GFile: a line ends at "\\n" only (a CR stays in the line), each decoded on its own (None: not UTF-8).
+
+    A line's pieces are joined once it ends (linear, however long). A line longer than
+    `MAX_LINE_BYTES` is not held: undecodable, it is None (TensorBoard then reads the file
+    as binary); else a `TensorFileError`.
+    """
+    pieces, size, number, undecodable = [], 0, 1, False
+    decoder = codecs.getincrementaldecoder("utf-8")()
     while chunk := f.read(1 << 20):
-        parts = (rest + chunk).split(b"\n")
-        rest = parts.pop()
-        for part in parts:
-            yield _decoded(part + b"\n")
-    if rest:
-        yield _decoded(rest)
+        start = 0
+        while (end := chunk.find(b"\n", start)) >= 0:
+            yield _decoded(b"".join(pieces) + chunk[start : end + 1])
+            pieces, size, number, start, undecodable = [], 0, number + 1, end + 1, False
+            decoder.reset()
+        pieces.append(chunk[start:])
+        size += len(chunk) - start
+        if not undecodable:
+            try:
+                decoder.decode(chunk[start:])
+            except UnicodeDecodeError:
+                undecodable = True
+        if size > MAX_LINE_BYTES and undecodable:
+            yield None
+            return
+        if size > MAX_LINE_BYTES:
+            raise TensorFileError(
+                f"line {number} is longer than {MAX_LINE_BYTES:,} bytes (millions of values, or not a TSV): "
+                "TensorBoard parses it into Python floats, about 10 times its size in memory; not read further",
+                number)
+    if size:
+        yield _decoded(b"".join(pieces))
+
+
+def first_long_line(path, limit=MAX_LINE_BYTES):
+    """(1-based number, bytes so far) of the first line longer than `limit` bytes, or None; streaming."""
+    number, size = 1, 0
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            start = 0
+            while (end := chunk.find(b"\n", start)) >= 0:
+                if size + end - start > limit:
+                    return number, size + end - start
+                number, size, start = number + 1, 0, end + 1
+            size += len(chunk) - start
+            if size > limit:
+                return number, size
+    return None
 
 
 def _decoded(line):
