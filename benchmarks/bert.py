@@ -39,7 +39,7 @@ NEIGHBOURS = 10
 
 def extraction(n, data):
     """{sentences_per_s, peak_rss_mb, rss_after_load_mb} embedding n texts of TOKENS word pieces."""
-    from exporter.sources.sentence_encoder import SentenceEncoder
+    from exporter import SentenceEncoder
     from models.bert.data import load_goemotions
 
     encoder = SentenceEncoder.load(max_length=TOKENS)
@@ -80,7 +80,7 @@ def quality(data):
     import keras
 
     from models.bert.data import load_goemotions
-    from models.bert.pipeline import fine_tune_and_export
+    from models.bert.cli import train_and_export
 
     keras.utils.set_random_seed(0)
     train = load_goemotions(data, "train")
@@ -88,7 +88,7 @@ def quality(data):
     test = load_goemotions(data, "test")
     with tempfile.TemporaryDirectory() as logdir:
         start = time.perf_counter()
-        outcome = fine_tune_and_export(subset, test, logdir=logdir, epochs=EPOCHS, verbose=2)
+        outcome = train_and_export(subset, test, logdir=logdir, epochs=EPOCHS, verbose=2)
         seconds = time.perf_counter() - start
     before = neighbourhood_agreement(outcome.before, test["emotion"])
     after = neighbourhood_agreement(outcome.after, test["emotion"])

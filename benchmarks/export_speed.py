@@ -50,15 +50,7 @@ MB = 1 << 20
 # Each contender writes `vectors.tsv` and `metadata.tsv` into `out` from the same inputs.
 _CONTENDERS = {
     "tutorial": """
-import io
-out_v = io.open(os.path.join(out, "vectors.tsv"), "w", encoding="utf-8")
-out_m = io.open(os.path.join(out, "metadata.tsv"), "w", encoding="utf-8")
-for index, word in enumerate(words):
-    vec = weights[index]
-    out_v.write("\\t".join([str(x) for x in vec]) + "\\n")
-    out_m.write(word + "\\n")
-out_v.close()
-out_m.close()
+write_tutorial_files(out, words, weights)
 """,
     "savetxt": """
 np.savetxt(os.path.join(out, "vectors.tsv"), weights, delimiter="\\t")
@@ -75,6 +67,7 @@ import json, os, sys, time
 import numpy as np
 import pandas as pd
 from exporter.writers.tsv import write_metadata_tsv, write_vectors_tsv
+from tests.support.tutorial import write_tutorial_files
 
 def status_kb(field):
     with open("/proc/self/status") as f:

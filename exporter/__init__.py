@@ -21,15 +21,20 @@ _LAZY = {
     "ExportResult": "exporter.export",
     "ExportWarning": "exporter.errors",
     "ProjectorCallback": "exporter.callback",
+    "SentenceEncoder": "exporter.sources.sentence_encoder",
     "cosine_neighbours": "exporter.vectors",
+    "embedding_table": "exporter.sources.keras_embedding",
     "export_embeddings": "exporter.export",
     "export_table": "exporter.export",
     "make_bookmark": "exporter.writers.bookmarks",
     "pca_coordinates": "exporter.vectors",
     "quiet_native_logs": "exporter.cli",
+    "read_text_table": "exporter.sources.text_table",
     "remove_export": "exporter.export",
+    "resolve_run_dir": "exporter.exports",
     "unit_rows": "exporter.vectors",
     "validate_logdir": "exporter.validate",
+    "write_atomic": "exporter.writers.atomic",
 }
 _RENAMED = {"run_command": ("exporter.cli", "run")}
 _MODULES = {"cli_arguments": "exporter.cli.arguments"}

@@ -1,8 +1,12 @@
 """`projector-train`: train a model on its data and export what it learned.
 
-Every model is a subpackage of `models` whose `cli` module has `register(subparsers)`
-(its own subcommand) and `run_demo(logdir)` (train on the bundled sample and
-export). `projector-train all` runs every `run_demo`, then validates the logdir.
+Every model is a subpackage of `models` with the same modules doing the same jobs:
+`data` (load or generate its dataset; problems raise `models.errors.DatasetError`),
+`model` (build the Keras model), `train`, `export` (to the projector, through the
+`exporter` public API only) and `cli`: `register(subparsers)` (its subcommand, with
+options from `exporter.cli_arguments`), `run(args)`, `run_demo(logdir)` (the bundled
+sample) and `train_and_export(...)`, which writes training files through
+`models.saving.staged_run`. `projector-train all` runs every `run_demo`.
 """
 
 import argparse

@@ -17,7 +17,7 @@ The strategy must be made before any other TensorFlow op runs.
 import json
 import os
 
-from exporter.errors import ExportError
+from exporter import ExportError
 
 STRATEGIES = ("default", "mirrored", "multi-worker")
 

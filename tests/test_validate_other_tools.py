@@ -4,7 +4,6 @@ Each logdir is produced inside the test by the tool itself (tensorboardX, Keras 
 callback, tf.train.Checkpoint) or by the TensorFlow tutorial's own loop.
 """
 
-import io
 import os
 import warnings
 
@@ -15,6 +14,7 @@ import pytest
 from exporter import ExportWarning, export_embeddings, make_bookmark, validate_logdir
 from exporter.cli import main
 from exporter.exports import find_export
+from tests.support.tutorial import write_tutorial_files
 
 WORDS = ["the cat sat on the mat", "a dog ate my homework", "the dog chased the cat"]
 
@@ -29,18 +29,6 @@ def tutorial_vocabulary():
     vectorize = keras.layers.TextVectorization()
     vectorize.adapt(WORDS)
     return vectorize.get_vocabulary()
-
-
-def write_tutorial_files(folder, vocab, weights):
-    """The TensorFlow word-embeddings tutorial's loop, verbatim."""
-    out_v = io.open(os.path.join(folder, "vectors.tsv"), "w", encoding="utf-8")
-    out_m = io.open(os.path.join(folder, "metadata.tsv"), "w", encoding="utf-8")
-    for index, word in enumerate(vocab):
-        vec = weights[index]
-        out_v.write("\t".join([str(x) for x in vec]) + "\n")
-        out_m.write(word + "\n")
-    out_v.close()
-    out_m.close()
 
 
 def test_tutorial_padding_row_shifts_labels_and_is_reported_at_line_1(tmp_path):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from exporter.errors import ExportError
-from models.word2vec import languages
+from models.word2vec import data as languages
 
 
 def test_same_seed_same_sentences_other_seed_others():

@@ -1,11 +1,26 @@
-"""`projector-train bert`: fine-tune BERT on GoEmotions, export [CLS] embeddings before and after."""
+"""`projector-train bert`: fine-tune BERT on GoEmotions, export [CLS] embeddings before and after.
+
+Example:
+>>> import tempfile
+>>> from models.bert.data import SAMPLE_DIR, load_goemotions
+>>> outcome = train_and_export(
+...     load_goemotions(SAMPLE_DIR, "train"), load_goemotions(SAMPLE_DIR, "test"),
+...     logdir=tempfile.mkdtemp(), epochs=1, verbose=0)
+>>> sorted(outcome.exports)
+['flatten_after', 'flatten_before']
+"""
 
 import argparse
+import dataclasses
 import os
 
 from exporter import cli_arguments as options
+from models.bert import RUN
 
-DEFAULT_RUN = "bert"
+MODEL_FILE = "emotion_classifier.keras"
+SCALARS_DIR = "fine_tuning"
+#: Word pieces per text when fine-tuning (GoEmotions comments are short; longer ones are truncated).
+TRAIN_MAX_LENGTH = 64
 
 
 def register(subparsers):
@@ -26,12 +41,12 @@ def register(subparsers):
     options.add_epochs(parser, default=3, help="fine-tuning epochs")
     parser.add_argument("--emotions", default=",".join(DEFAULT_EMOTIONS),
                         help="comma-separated emotions to keep (default: %(default)s)")
-    options.add_max_length(parser, default=64)
+    options.add_max_length(parser, default=TRAIN_MAX_LENGTH)
     options.add_seed(parser, help="shuffling and initialisation seed")
     options.add_logdir(parser)
-    options.add_run(parser, default=DEFAULT_RUN)
+    options.add_run(parser, default=RUN)
     parser.add_argument("--save", metavar="FILE.keras",
-                        help="where to save the fine-tuned model (default: LOGDIR/RUN/emotion_classifier.keras)")
+                        help=f"where to save the fine-tuned model (default: LOGDIR/RUN/{MODEL_FILE})")
     parser.set_defaults(handler=run)
 
 
@@ -39,15 +54,14 @@ def run(args):
     import keras
 
     from models.bert.data import SAMPLE_DIR, check_emotions, download_simplified, load_goemotions
-    from models.bert.pipeline import fine_tune_and_export
 
     keras.utils.set_random_seed(args.seed)
     emotions = check_emotions(args.emotions)
     data = download_simplified() if args.data == "download" else args.data or SAMPLE_DIR
     train, test = (load_goemotions(data, split, emotions, seed=args.seed) for split in ("train", "test"))
     print(f"fine-tuning on {len(train)} examples, exporting {len(test)} test examples", flush=True)
-    outcome = fine_tune_and_export(train, test, logdir=args.logdir, run=args.run, bert=args.bert, epochs=args.epochs,
-                                   max_length=args.max_length, model_path=args.save)
+    outcome = train_and_export(train, test, logdir=args.logdir, run=args.run, bert=args.bert, epochs=args.epochs,
+                               max_length=args.max_length, model_path=args.save)
     for result in outcome.exports.values():
         print(f"exported {result.name}: {result.shape[0]} x {result.shape[1]} -> {result.run_dir}")
     print(f"test accuracy {outcome.accuracy:.3f}, macro-F1 {outcome.macro_f1:.3f}; model saved to {outcome.model_path}")
@@ -58,3 +72,45 @@ def run_demo(logdir):
     parser = argparse.ArgumentParser()
     register(parser.add_subparsers())
     run(parser.parse_args(["bert", "--logdir", os.fspath(logdir)]))
+
+
+@dataclasses.dataclass
+class Outcome:
+    """What a run produced: the test split's embeddings, its metadata and scores, and the files."""
+
+    before: object
+    after: object
+    metadata: object
+    accuracy: float
+    macro_f1: float
+    exports: dict
+    model_path: str
+
+
+def train_and_export(train, test, *, logdir, run=RUN, bert=None, epochs=2, max_length=TRAIN_MAX_LENGTH,
+                     batch_size=32, model_path=None, verbose="auto"):
+    """Trains on `train` (DataFrame text, emotion), exports `test` before/after into `logdir/run`, saves the model.
+
+    The emotions are those of `train`, in sorted order; `model_path` defaults to
+    `logdir/run/emotion_classifier.keras`; `verbose` is Keras's (2: one line per epoch).
+    """
+    from exporter import SentenceEncoder
+    from models.bert.export import export_before_after, predict, prediction_metadata
+    from models.bert.model import build_classifier
+    from models.bert.train import fine_tune, scores
+    from models.saving import save_model, staged_run
+
+    emotions = sorted(train["emotion"].unique())
+    encoder = SentenceEncoder.load(bert, max_length=max_length)
+    model = build_classifier(encoder.backbone, len(emotions))
+    with staged_run(logdir, run) as staging:
+        before, _, _ = predict(model, encoder, test["text"])
+        fine_tune(model, encoder, train["text"], train["emotion"].map(emotions.index), epochs=epochs,
+                  batch_size=batch_size, tensorboard_dir=os.path.join(staging, SCALARS_DIR), verbose=verbose)
+        after, probabilities, lengths = predict(model, encoder, test["text"])
+        metadata = prediction_metadata(test["text"], test["emotion"], probabilities, lengths, emotions)
+        exports = {r.name: r for r in export_before_after(before, after, metadata, logdir=logdir, run=run)}
+        save_model(model, model_path or os.path.join(staging, MODEL_FILE))
+    accuracy, macro_f1 = scores(test["emotion"].map(emotions.index).to_numpy(int), probabilities)
+    model_path = model_path or os.path.join(logdir, run, MODEL_FILE)
+    return Outcome(before, after, metadata, accuracy, macro_f1, exports, model_path)

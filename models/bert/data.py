@@ -18,16 +18,13 @@ import zlib
 import numpy as np
 import pandas as pd
 
-from exporter.errors import ExportError
-from exporter.sources.text_table import read_text_table
+from exporter import read_text_table
+from models.errors import DatasetError
 
 DEFAULT_EMOTIONS = ("joy", "sadness", "curiosity", "neutral", "love", "amusement", "embarrassment")
 SPLITS = ("train", "dev", "test")
 SAMPLE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sample")
 SIMPLIFIED_URL = "https://raw.githubusercontent.com/google-research/google-research/master/goemotions/data/"
-RAW_URLS = tuple(
-    f"https://storage.googleapis.com/gresearch/goemotions/data/full_dataset/goemotions_{i}.csv" for i in (1, 2, 3)
-)
 #: The 27 emotions and neutral, in the order the simplified release's label ids count them.
 ALL_EMOTIONS = (
     "admiration amusement anger annoyance approval caring confusion curiosity desire disappointment disapproval "
@@ -42,7 +39,7 @@ def load_goemotions(path=None, split="train", emotions=DEFAULT_EMOTIONS, *, seed
     """A DataFrame (text, emotion) of the examples whose one label is among `emotions`, shuffled by `seed`."""
     emotions = check_emotions(emotions)
     if split not in SPLITS:
-        raise ExportError(f"unknown split {split!r}: use one of {', '.join(SPLITS)}")
+        raise DatasetError(f"unknown split {split!r}: use one of {', '.join(SPLITS)}")
     if path is None:
         path = download_simplified()
     if os.path.isdir(path):
@@ -50,10 +47,10 @@ def load_goemotions(path=None, split="train", emotions=DEFAULT_EMOTIONS, *, seed
     elif path.endswith(".csv"):
         frame = _read_raw(path, split)
     else:
-        raise ExportError(f"{path}: give a folder with {split}.tsv (simplified GoEmotions) or a raw goemotions_N.csv")
+        raise DatasetError(f"{path}: give a folder with {split}.tsv (simplified GoEmotions) or a raw goemotions_N.csv")
     frame = frame[frame["emotion"].isin(emotions)]
     if frame.empty:
-        raise ExportError(f"{path}: no single-label {split} examples of {', '.join(emotions)}")
+        raise DatasetError(f"{path}: no single-label {split} examples of {', '.join(emotions)}")
     order = np.random.default_rng(seed).permutation(len(frame))
     return frame.iloc[order].reset_index(drop=True)
 
@@ -65,9 +62,9 @@ def check_emotions(emotions):
         if emotion not in ALL_EMOTIONS:
             close = difflib.get_close_matches(emotion, ALL_EMOTIONS, n=2)
             hint = f"did you mean {' or '.join(close)}?" if close else f"choose from {', '.join(ALL_EMOTIONS)}"
-            raise ExportError(f"unknown emotion {emotion!r}: {hint}")
+            raise DatasetError(f"unknown emotion {emotion!r}: {hint}")
     if len(set(emotions)) < 2:
-        raise ExportError(f"choose at least 2 different emotions, got {', '.join(emotions) or 'none'}")
+        raise DatasetError(f"choose at least 2 different emotions, got {', '.join(emotions) or 'none'}")
     return emotions
 
 
@@ -81,23 +78,15 @@ def download_simplified(cache_dir=None):
     return os.path.dirname(path)
 
 
-def download_raw(cache_dir=None):
-    """Downloads the three raw rater-level CSV files; returns their paths."""
-    import keras
-
-    return [keras.utils.get_file(os.path.basename(url), url, cache_dir=cache_dir, cache_subdir="datasets/goemotions")
-            for url in RAW_URLS]
-
-
 def _read_simplified(folder, split):
     path = os.path.join(folder, f"{split}.tsv")
     if not os.path.exists(path):
-        raise ExportError(f"{folder} has no {split}.tsv: point --data at the simplified GoEmotions data folder")
+        raise DatasetError(f"{folder} has no {split}.tsv: point --data at the simplified GoEmotions data folder")
     frame = read_text_table(path, header=None, names=["text", "labels", "id"])
     single = frame[~frame["labels"].str.contains(",")]
     ids = pd.to_numeric(single["labels"], errors="coerce")
     if ids.isna().any() or not ids.between(0, len(ALL_EMOTIONS) - 1).all():
-        raise ExportError(f"{path}: the label column must hold emotion ids 0-{len(ALL_EMOTIONS) - 1}")
+        raise DatasetError(f"{path}: the label column must hold emotion ids 0-{len(ALL_EMOTIONS) - 1}")
     return pd.DataFrame({"text": single["text"].to_numpy(), "emotion": np.array(ALL_EMOTIONS)[ids.astype(int)]})
 
 
@@ -106,7 +95,7 @@ def _read_raw(path, split):
     frame = read_text_table(path)
     missing = [c for c in ("text", "id", *ALL_EMOTIONS) if c not in frame.columns]
     if missing:
-        raise ExportError(f"{path}: not a raw GoEmotions CSV (no column {missing[0]!r})")
+        raise DatasetError(f"{path}: not a raw GoEmotions CSV (no column {missing[0]!r})")
     votes = frame[list(ALL_EMOTIONS)].apply(pd.to_numeric, errors="coerce").fillna(0).groupby(frame["id"]).sum()
     chosen = votes >= _MIN_RATERS
     single = chosen[chosen.sum(axis=1) == 1]

@@ -13,8 +13,8 @@ point's label is the same in either and the projector can be switched between th
 import numpy as np
 import pandas as pd
 
-from exporter.export import export_embeddings
-from models.bert.classifier import embedding_and_probabilities
+from exporter import export_embeddings
+from models.bert.model import embedding_and_probabilities
 
 BEFORE, AFTER = "flatten_before", "flatten_after"
 

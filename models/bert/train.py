@@ -1,19 +1,14 @@
 """Fine-tuning the emotion classifier on texts, with Keras progress bars and TensorBoard scalars.
 
 Example:
->>> from exporter.sources.sentence_encoder import SentenceEncoder
->>> from models.bert.classifier import build_classifier
+>>> from exporter import SentenceEncoder
+>>> from models.bert.model import build_classifier
 >>> encoder = SentenceEncoder.load(max_length=64)
 >>> model = build_classifier(encoder.backbone, num_classes=2)
 >>> history = fine_tune(model, encoder, ["so happy", "so sad"], [0, 1], epochs=1, verbose=0)
 """
 
-import os
-import tempfile
-
 import numpy as np
-
-from exporter.writers.atomic import write_atomic
 
 
 def text_batches(encoder, texts, label_ids, num_classes, *, batch_size=32):
@@ -46,10 +41,13 @@ def fine_tune(model, encoder, texts, label_ids, *, epochs=2, batch_size=32, tens
     return model.fit(batches, epochs=epochs, callbacks=callbacks, verbose=verbose, shuffle=False)  # shuffled once by the loader
 
 
-def save_model(model, path):
-    """Saves `model` as a `.keras` file that appears complete or not at all."""
-    with tempfile.TemporaryDirectory(dir=os.path.dirname(os.path.abspath(path)) or ".") as staging:
-        staged = os.path.join(staging, "model.keras")
-        model.save(staged)
-        with open(staged, "rb") as f:
-            write_atomic(path, f.read())
+def scores(true_ids, probabilities):
+    """(accuracy, macro-F1) of the argmax of `probabilities` against integer `true_ids`."""
+    import keras
+
+    num_classes = probabilities.shape[1]
+    predicted = probabilities.argmax(axis=1)
+    f1 = keras.metrics.F1Score(average="macro")
+    f1.update_state(keras.utils.to_categorical(true_ids, num_classes),
+                    keras.utils.to_categorical(predicted, num_classes))
+    return float((predicted == true_ids).mean()), float(f1.result())

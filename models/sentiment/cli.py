@@ -7,9 +7,9 @@ Example:
 
 from exporter import cli_arguments as options
 from models.distribute import add_strategy_argument
+from models.sentiment import RUN
 
 DEMO_EPOCHS = 15
-RUN = "sentiment"
 
 
 def register(subparsers):
@@ -58,6 +58,7 @@ def run_demo(logdir):
 
 
 def train_and_export(data, *, logdir, run=RUN, **options):
+    """Trains on `data` (see `data.load_imdb`), saves the model, exports the word vectors; prints a summary."""
     from models.sentiment.export import export_words
     from models.sentiment.train import train
 
@@ -69,6 +70,3 @@ def train_and_export(data, *, logdir, run=RUN, **options):
         n, d = result.shape
         print(f"exported {result.name}: {n} x {d} -> {result.run_dir} (model: {trained.run_dir}/sentiment.keras)")
     return trained
-
-
-

@@ -21,7 +21,7 @@ import zlib
 
 import pandas as pd
 
-from exporter.errors import ExportError
+from models.errors import DatasetError
 
 URL = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
 SAMPLE_DIR = os.path.join(os.path.dirname(__file__), "sample")
@@ -32,14 +32,14 @@ _LABELS = {"neg": 0, "pos": 1}
 def load_imdb(path=None, split="train", *, seed=0):
     """The `split` ("train" or "test") of IMDb at `path`, rows shuffled with `seed`."""
     if split not in SPLITS:
-        raise ExportError(f"unknown IMDb split {split!r}: use one of {', '.join(SPLITS)}")
+        raise DatasetError(f"unknown IMDb split {split!r}: use one of {', '.join(SPLITS)}")
     if path is None:
         path = download()
     frame = _read(os.fspath(path), split)
     if frame.empty:
-        raise ExportError(f"{path}: the IMDb {split} split holds no reviews: point --data at a non-empty copy")
+        raise DatasetError(f"{path}: the IMDb {split} split holds no reviews: point --data at a non-empty copy")
     if frame.label.nunique() < 2:
-        raise ExportError(
+        raise DatasetError(
             f"{path}: the IMDb {split} split holds only {frame.sentiment.iloc[0]!r} reviews: "
             "a sentiment model needs both pos and neg"
         )
@@ -63,7 +63,7 @@ def download(cache_dir=None):
 
 def _read(path, split):
     if not os.path.exists(path):
-        raise ExportError(f"{path}: no such file or folder: give the IMDb tarball, aclImdb folder or CSV copy")
+        raise DatasetError(f"{path}: no such file or folder: give the IMDb tarball, aclImdb folder or CSV copy")
     if os.path.isdir(path):
         csv_file = os.path.join(path, f"{split}.csv.gz")
         if os.path.isfile(csv_file):
@@ -71,7 +71,7 @@ def _read(path, split):
         folder = path if os.path.isdir(os.path.join(path, split)) else os.path.join(path, "aclImdb")
         if os.path.isdir(os.path.join(folder, split)):
             return _read_folder(folder, split)
-        raise ExportError(f"{path}: found neither {split}.csv.gz nor an aclImdb {split}/pos, {split}/neg layout")
+        raise DatasetError(f"{path}: found neither {split}.csv.gz nor an aclImdb {split}/pos, {split}/neg layout")
     if _is_tarball(path):
         return _read_tarball(path, split)
     return _read_csv(path)
@@ -90,10 +90,10 @@ def _read_csv(path):
         with opener(path, "rt", encoding="utf-8", newline="") as f:
             frame = pd.DataFrame(csv.DictReader(f))
     except (OSError, UnicodeDecodeError, EOFError, zlib.error, csv.Error) as error:
-        raise ExportError(f"{path}: unreadable ({error}): give a UTF-8 CSV, gzipped or not") from None
+        raise DatasetError(f"{path}: unreadable ({error}): give a UTF-8 CSV, gzipped or not") from None
     missing = [column for column in ("sentiment", "review") if column not in frame.columns]
     if missing and not frame.empty:
-        raise ExportError(
+        raise DatasetError(
             f"{path}: missing column {', '.join(missing)} (has {', '.join(frame.columns)}): "
             "the IMDb CSV needs sentiment (pos/neg) and review"
         )
@@ -101,7 +101,7 @@ def _read_csv(path):
         return pd.DataFrame({"review": [], "sentiment": [], "label": []})
     unknown = sorted(set(frame.sentiment) - set(_LABELS))
     if unknown:
-        raise ExportError(f"{path}: sentiment values {unknown[:3]} are not pos/neg: fix the sentiment column")
+        raise DatasetError(f"{path}: sentiment values {unknown[:3]} are not pos/neg: fix the sentiment column")
     return frame.assign(label=frame.sentiment.map(_LABELS).astype("int32"))
 
 
@@ -123,7 +123,7 @@ def _read_tarball(path, split):
                 if member.isfile() and len(parts) == 4 and parts[1] == split and parts[2] in _LABELS:
                     rows.append((archive.extractfile(member).read().decode("utf-8"), parts[2]))
     except (OSError, tarfile.TarError, EOFError, zlib.error) as error:
-        raise ExportError(f"{path}: unreadable tarball ({error}): download {URL} again") from None
+        raise DatasetError(f"{path}: unreadable tarball ({error}): download {URL} again") from None
     return _frame(rows)
 
 

@@ -16,12 +16,10 @@ positive; see `sentiment_direction`). Colour by "sentiment" in the projector.
 
 import numpy as np
 
-from exporter import unit_rows
-from exporter.export import export_table
-from exporter.sources.keras_embedding import embedding_table
+from exporter import embedding_table, export_table, unit_rows
+from models.sentiment import RUN
 from models.sentiment.model import EMBEDDING_LAYER
 
-RUN = "sentiment"
 NAME = "words"
 
 

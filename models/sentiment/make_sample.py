@@ -14,7 +14,7 @@ import os
 
 import pandas as pd
 
-from exporter.writers.atomic import write_atomic
+from exporter import write_atomic
 from models.sentiment.data import SAMPLE_DIR
 
 SIZES = {"train": 1000, "test": 200}  # reviews per class

@@ -14,20 +14,19 @@ leaves the logdir as it was.
 
 import dataclasses
 import os
-import shutil
-import tempfile
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from exporter.errors import ExportError
 from models import distribute
+from models.errors import DatasetError
+from models.saving import staged_run
+from models.sentiment import RUN
 from models.sentiment import data as imdb
 from models.sentiment import model as sentiment_model
 from models.timing import EpochTimer
 
-RUN = "sentiment"
 MODEL_FILE = "sentiment.keras"
 # Not train/ and validation/ right in the run: TensorBoard's projector would also offer the
 # run's tensors (from the parent's checkpoint, unlabelled) in those nested runs.
@@ -76,14 +75,14 @@ def train(
     validation_size = max(1, int(len(reviews) * validation_fraction))
     fit_part, validation_part = reviews[:-validation_size], reviews[-validation_size:]
     if fit_part.label.nunique() < 2:
-        raise ExportError(f"{data}: the training part holds a single class: give both pos and neg reviews")
+        raise DatasetError(f"{data}: the training part holds a single class: give both pos and neg reviews")
 
     keras.utils.set_random_seed(seed)
     vectorizer = sentiment_model.build_vectorizer(params)
     vectorizer.adapt(tf.data.Dataset.from_tensor_slices(fit_part.review.to_numpy(str)).batch(1024))
     vocabulary = vectorizer.get_vocabulary()
     if len(vocabulary) < params.vocab_size:
-        raise ExportError(
+        raise DatasetError(
             f"{data}: the training text has only {len(vocabulary)} distinct tokens (with padding and [UNK]) "
             f"but the vocabulary size asked for is {params.vocab_size}: lower --vocab-size to at most "
             f"{len(vocabulary)} or give more reviews"
@@ -93,33 +92,26 @@ def train(
     counts = token_counts(vocabulary, params, fit_part.review)
 
     chief = distribute.is_chief(strategy)
-    run_dir = os.path.join(logdir, run)
-    os.makedirs(logdir, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=f".{os.path.basename(run_dir)}-training-", dir=logdir)
-    try:
-        with strategy.scope():
-            classifier = sentiment_model.build_classifier(params)
-            sentiment_model.compile_classifier(classifier, params)
-            timer = EpochTimer()
-            callbacks = [keras.callbacks.EarlyStopping("val_accuracy", patience=2, restore_best_weights=True), timer]
-            if chief:
-                callbacks.append(keras.callbacks.TensorBoard(log_dir=os.path.join(staging, SCALARS_DIR)))
-            history = classifier.fit(
-                _dataset(fit_ids, fit_part.label, batch_size, shuffle_seed=seed),
-                validation_data=_dataset(validation_ids, validation_part.label, batch_size),
-                epochs=epochs,
-                callbacks=callbacks,
-                shuffle=False,  # the dataset reshuffles itself each epoch
-                verbose=1 if progress else 0,
-            )
-            test_accuracy = None
-            if test is not None:
-                test_data = _dataset(_token_ids(vectorizer, test.review), test.label, batch_size)
-                test_accuracy = classifier.evaluate(test_data, verbose=0, return_dict=True)["accuracy"]
-            sentiment_model.end_to_end(vectorizer, classifier).save(os.path.join(staging, MODEL_FILE))
-        _publish(staging, run_dir, chief)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with staged_run(logdir, run) as staging, strategy.scope():
+        classifier = sentiment_model.build_classifier(params)
+        sentiment_model.compile_classifier(classifier, params)
+        timer = EpochTimer()
+        callbacks = [keras.callbacks.EarlyStopping("val_accuracy", patience=2, restore_best_weights=True), timer]
+        if chief:
+            callbacks.append(keras.callbacks.TensorBoard(log_dir=os.path.join(staging, SCALARS_DIR)))
+        history = classifier.fit(
+            _dataset(fit_ids, fit_part.label, batch_size, shuffle_seed=seed),
+            validation_data=_dataset(validation_ids, validation_part.label, batch_size),
+            epochs=epochs,
+            callbacks=callbacks,
+            shuffle=False,  # the dataset reshuffles itself each epoch
+            verbose=1 if progress else 0,
+        )
+        test_accuracy = None
+        if test is not None:
+            test_data = _dataset(_token_ids(vectorizer, test.review), test.label, batch_size)
+            test_accuracy = classifier.evaluate(test_data, verbose=0, return_dict=True)["accuracy"]
+        sentiment_model.end_to_end(vectorizer, classifier).save(os.path.join(staging, MODEL_FILE))
     return TrainedSentiment(
         vectorizer=vectorizer,
         classifier=classifier,
@@ -129,7 +121,7 @@ def train(
         history=history.history,
         test_accuracy=test_accuracy,
         seconds_per_epoch=timer.seconds,
-        run_dir=run_dir,
+        run_dir=os.path.join(logdir, run),
         is_chief=chief,
     )
 
@@ -160,15 +152,3 @@ def _dataset(ids, labels, batch_size, shuffle_seed=None):
         dataset = dataset.shuffle(len(ids), seed=shuffle_seed, reshuffle_each_iteration=True)
     return dataset.batch(batch_size)
 
-
-def _publish(staging, run_dir, chief):
-    """Moves the finished scalars and model into `run_dir`, replacing an earlier run's."""
-    os.makedirs(run_dir, exist_ok=True)
-    names = [MODEL_FILE] + ([SCALARS_DIR] if chief else [])
-    for name in names:
-        source, target = os.path.join(staging, name), os.path.join(run_dir, name)
-        if not os.path.exists(source):
-            continue
-        if os.path.isdir(target):
-            shutil.rmtree(target)
-        os.replace(source, target)

@@ -6,13 +6,9 @@ Example:
     tensorboard --logdir logdir   # run "softmax", tensor "probabilities"; colour by "true_class"
 """
 
-
-import os
-import shutil
-import tempfile
-
 from exporter import cli_arguments as options
 from models.distribute import add_strategy_argument
+from models.softmax import RUN
 
 DEMO_EPOCHS = 3
 
@@ -40,7 +36,7 @@ def register(subparsers):
     options.add_vocab_size(parser, default=50_000, help="vocabulary size: most frequent words and bigrams",
                            old=("--max-tokens",))
     options.add_logdir(parser)
-    options.add_run(parser, default="softmax")
+    options.add_run(parser, default=RUN)
     options.add_seed(parser, help="shuffling and initialisation seed")
     add_strategy_argument(parser)
     parser.set_defaults(handler=run)
@@ -57,34 +53,23 @@ def run_demo(logdir):
     train_and_export(None, logdir=logdir, epochs=DEMO_EPOCHS)
 
 
-def train_and_export(data, *, dataset="ag_news", logdir="logdir", run="softmax", strategy="default", seed=0,
+def train_and_export(data, *, dataset="ag_news", logdir="logdir", run=RUN, strategy="default", seed=0,
                      **options):
     """Loads `data` (see `load_news`), trains, saves the model and exports; prints a summary."""
-    from exporter.export import resolve_run_dir
     from models.distribute import is_chief, make_strategy
+    from models.saving import staged_run
     from models.softmax.data import load_news
     from models.softmax.export import export_probabilities
-    from models.softmax.train import MODEL_FILE, SCALARS_DIR, train_classifier
+    from models.softmax.train import train_classifier
 
     strategy = make_strategy(strategy)  # first: multi-worker must start before other TensorFlow ops
     news = load_news(data, dataset=dataset, seed=seed)
-    run_dir = resolve_run_dir(logdir, run)
     print(f"{len(news.train)} training and {len(news.test)} test rows, {len(news.class_names)} classes", flush=True)
-    # Scalars and the model are written to a hidden folder first: an interrupted run leaves no half run.
-    os.makedirs(logdir, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=f".{os.path.basename(run_dir)}-training-", dir=logdir)
-    try:
+    with staged_run(logdir, run) as staging:
         model, history = train_classifier(news, run_dir=staging, strategy=strategy, seed=seed, **options)
         if not is_chief(strategy):
             return
         result = export_probabilities(model, news, logdir=logdir, run=run)
-        for name in (SCALARS_DIR, MODEL_FILE):
-            target = os.path.join(run_dir, name)
-            if os.path.isdir(target):
-                shutil.rmtree(target)
-            os.replace(os.path.join(staging, name), target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     n, d = result.shape
     print(f"test accuracy {history['val_accuracy'][-1]:.4f}; exported {result.name}: {n} x {d} -> {result.run_dir}")
 

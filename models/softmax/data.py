@@ -22,7 +22,7 @@ import os
 import numpy as np
 import pandas as pd
 
-from exporter.errors import ExportError
+from models.errors import DatasetError
 
 #: The official archives of Zhang, Zhao & LeCun (2015), as mirrored by fast.ai.
 URLS = {
@@ -61,13 +61,13 @@ def load_news(path=None, *, dataset="ag_news", seed=0):
     elif path == "download":
         path = download(dataset)
     if not os.path.isdir(path):
-        raise ExportError(f"{path}: not a folder: give the folder that holds classes.txt, train.csv and test.csv")
+        raise DatasetError(f"{path}: not a folder: give the folder that holds classes.txt, train.csv and test.csv")
     class_names = read_class_names(os.path.join(path, "classes.txt"))
     train_file = _find_split(path, "train")
     train = read_split(train_file, len(class_names))
     test = read_split(_find_split(path, "test"), len(class_names))
     if train["label"].nunique() < 2:
-        raise ExportError(
+        raise DatasetError(
             f"{train_file}: every row holds the same class ({class_names[train['label'].iloc[0]]}): "
             "a classifier needs rows of at least 2 classes"
         )
@@ -80,13 +80,13 @@ def download(dataset="ag_news"):
     import keras
 
     if dataset not in URLS:
-        raise ExportError(f"unknown dataset {dataset!r}: use one of {', '.join(URLS)}")
+        raise DatasetError(f"unknown dataset {dataset!r}: use one of {', '.join(URLS)}")
     folder = keras.utils.get_file(f"{dataset}_csv.tgz", URLS[dataset], extract=True)
     # Keras returns the archive or its extraction folder, depending on its version.
     found = glob.glob(os.path.join(os.path.dirname(folder) if os.path.isfile(folder) else folder,
                                    "**", "classes.txt"), recursive=True)
     if not found:
-        raise ExportError(f"{folder}: the {dataset} archive holds no classes.txt: delete it and retry")
+        raise DatasetError(f"{folder}: the {dataset} archive holds no classes.txt: delete it and retry")
     return os.path.dirname(found[0])
 
 
@@ -96,11 +96,11 @@ def read_class_names(path):
         with open(path, encoding="utf-8") as f:
             names = [line.strip() for line in f if line.strip()]
     except FileNotFoundError:
-        raise ExportError(f"{path}: missing: the dataset folder needs classes.txt, one class name per line") from None
+        raise DatasetError(f"{path}: missing: the dataset folder needs classes.txt, one class name per line") from None
     except (OSError, UnicodeDecodeError) as error:
-        raise ExportError(f"{path}: unreadable ({error}): give a UTF-8 text file, one class name per line") from None
+        raise DatasetError(f"{path}: unreadable ({error}): give a UTF-8 text file, one class name per line") from None
     if len(names) < 2:
-        raise ExportError(f"{path}: {len(names)} class name(s): a classifier needs at least 2, one per line")
+        raise DatasetError(f"{path}: {len(names)} class name(s): a classifier needs at least 2, one per line")
     return names
 
 
@@ -109,24 +109,24 @@ def read_split(path, num_classes):
     try:
         frame = pd.read_csv(path, header=None, dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL)
     except pd.errors.EmptyDataError:
-        raise ExportError(f"{path}: the file is empty: it needs class,title,content rows") from None
+        raise DatasetError(f"{path}: the file is empty: it needs class,title,content rows") from None
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, EOFError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise ExportError(f"{path}: unreadable ({reason}): give a UTF-8 CSV of class,title,content rows") from None
+        raise DatasetError(f"{path}: unreadable ({reason}): give a UTF-8 CSV of class,title,content rows") from None
     if frame.shape[1] != len(COLUMNS):
-        raise ExportError(
+        raise DatasetError(
             f"{path}: rows have {frame.shape[1]} column(s), expected 3 (class,title,content) without a header"
         )
     frame.columns = list(COLUMNS)
     if not frame["label"].iloc[0].strip().isdigit():  # a header row, as in the Kaggle copies
         frame = frame.iloc[1:].reset_index(drop=True)
     if frame.empty:
-        raise ExportError(f"{path}: no data rows: it needs class,title,content rows")
+        raise DatasetError(f"{path}: no data rows: it needs class,title,content rows")
     index = pd.to_numeric(frame["label"].str.strip(), errors="coerce")
     unknown = ~index.between(1, num_classes)
     if unknown.any():
         row = int(np.flatnonzero(unknown)[0])
-        raise ExportError(
+        raise DatasetError(
             f"{path}: row {row + 1} has class {frame['label'].iloc[row]!r}, but classes.txt names "
             f"classes 1..{num_classes}: fix the row or add the class to classes.txt"
         )
@@ -139,5 +139,5 @@ def _find_split(folder, split):
     found = [p for p in candidates if os.path.exists(p)] or sorted(glob.glob(os.path.join(folder, f"{split}*.csv*")))
     if len(found) != 1:
         what = "none" if not found else ", ".join(os.path.basename(p) for p in found)
-        raise ExportError(f"{folder}: expected one {split}.csv (or {split}*.csv[.gz]), found {what}")
+        raise DatasetError(f"{folder}: expected one {split}.csv (or {split}*.csv[.gz]), found {what}")
     return found[0]

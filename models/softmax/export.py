@@ -21,15 +21,13 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from exporter.errors import ExportWarning
-from exporter.export import export_table, resolve_run_dir
-from exporter.table import EmbeddingTable
-from exporter.writers.atomic import write_atomic
+from exporter import EmbeddingTable, ExportWarning, export_table, write_atomic
+from models.softmax import RUN
 
 CORRELATION_PNG = "class_correlation.png"
 
 
-def export_probabilities(model, news, *, logdir="logdir", run="softmax", name="probabilities", progress=True):
+def export_probabilities(model, news, *, logdir="logdir", run=RUN, name="probabilities", progress=True):
     """Predicts `news.test` with `model` and exports tensor `name` of `logdir/run`; returns the `ExportResult`."""
     from models.softmax.model import as_inputs
 
@@ -40,7 +38,7 @@ def export_probabilities(model, news, *, logdir="logdir", run="softmax", name="p
         # Probabilities are compared as they are: the hint to normalise them does not apply.
         warnings.filterwarnings("ignore", message=".*hint:", category=ExportWarning)
         result = export_table(table, logdir=logdir, run=run, name=name)
-    write_atomic(os.path.join(resolve_run_dir(logdir, run), CORRELATION_PNG), png)
+    write_atomic(os.path.join(result.run_dir, CORRELATION_PNG), png)
     return result
 
 

@@ -15,7 +15,7 @@ import os
 
 import numpy as np
 
-from exporter.writers.atomic import write_atomic
+from exporter import write_atomic
 from models.softmax.data import SAMPLE_DIR
 
 PER_CLASS = {"train": 1500, "test": 300}

@@ -13,6 +13,7 @@ never used to pick a model.
 import os
 
 from models.distribute import is_chief
+from models.saving import save_model
 from models.softmax.model import as_inputs, build_classifier
 
 MODEL_FILE = "news_classifier.keras"
@@ -66,14 +67,3 @@ def batches(texts, labels, batch_size, *, shuffle_seed=None):
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
     return data.batch(batch_size).with_options(options)
 
-
-def save_model(model, path):
-    """Saves `.keras` through a temporary file in the same folder, so a crash leaves the old one."""
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    partial = os.path.join(os.path.dirname(os.path.abspath(path)), f".partial-{os.getpid()}-{os.path.basename(path)}")
-    try:
-        model.save(partial)
-        os.replace(partial, path)
-    finally:
-        if os.path.exists(partial):
-            os.unlink(partial)

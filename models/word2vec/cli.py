@@ -43,32 +43,27 @@ def register(subparsers):
 
 
 def run(args):
-    from models.word2vec.train import train
-
-    model = train(
+    train_and_export(
         args.language, logdir=args.logdir, run=args.run, epochs=args.epochs, num_sentences=args.sentences,
         sentence_length=args.sentence_length, width=args.width, num_words=args.vocab_size, dim=args.embedding_dim,
         every=args.every, keep=args.keep, watch=args.watch, seed=args.seed,
     )
-    _report(args.language, model, args.logdir, args.run)
 
 
 def run_demo(logdir):
-    from models.word2vec.train import train
-
+    """Trains both languages on a small sample and exports their snapshots into `logdir`."""
     for language in ("proximity", "random"):
-        model = train(language, logdir=logdir, verbose=2, **DEMO)
-        _report(language, model, logdir, None)
+        train_and_export(language, logdir=logdir, verbose=2, **DEMO)
 
 
-def _report(language, model, logdir, run):
+def train_and_export(language, *, logdir, run=None, **options):
+    """Trains on `language`, exporting a snapshot per epoch into `logdir/run`; prints how well it learned."""
     from models.word2vec.ground_truth import chance_level, neighbours_within
-    from models.word2vec.train import word_vectors
+    from models.word2vec.train import train, word_vectors
 
-    vectors = word_vectors(model)
+    run = run or f"word2vec-{language}"
+    vectors = word_vectors(train(language, logdir=logdir, run=run, **options))
     print(
         f"{language}: both nearest neighbours within 2 letters for {neighbours_within(vectors):.0%} of words "
-        f"(chance {chance_level(len(vectors)):.1%}) -> {logdir}/{run or 'word2vec-' + language}"
+        f"(chance {chance_level(len(vectors)):.1%}) -> {logdir}/{run}"
     )
-
-

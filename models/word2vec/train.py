@@ -7,9 +7,8 @@ Example:
 (26, 16)
 """
 
-import os
-
-from models.word2vec import languages, pictures
+from models.word2vec import data
+from models.word2vec.export import snapshot_callback
 from models.word2vec.model import EMBEDDING_LAYER, build_model, training_examples
 
 
@@ -35,15 +34,13 @@ def train(
 ):
     """Returns the trained Keras model; with `logdir`, snapshots go to run `run` (default `word2vec-<language>`).
 
-    `watch` is a word whose cosine similarity to every other word is logged at
-    each snapshot (TensorBoard Scalars `embedding/sim(bbb, ...)`, Text: its
-    nearest neighbours); None logs none.
+    `watch`, `every`, `keep`: see `export.snapshot_callback`.
     """
     import keras
 
     keras.utils.set_random_seed(seed)
-    words = languages.vocabulary(num_words)
-    sentences = languages.generate(
+    words = data.vocabulary(num_words)
+    sentences = data.generate(
         language, num_sentences=num_sentences, sentence_length=sentence_length, width=width,
         num_words=num_words, seed=seed,
     )
@@ -53,25 +50,13 @@ def train(
     model = build_model(num_words, dim=dim, num_negative=num_negative)
     callbacks = []
     if logdir is not None:
-        callbacks.append(_snapshot_callback(logdir, run or f"word2vec-{language}", words, watch, every, keep))
+        run = run or f"word2vec-{language}"
+        callbacks.append(snapshot_callback(logdir, run, words, watch=watch, every=every, keep=keep))
     model.fit((targets, contexts), labels, batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks)
     return model
 
 
 def word_vectors(model):
-    """The (num_words, dim) word vectors: row i is word i of `languages.vocabulary()`."""
+    """The (num_words, dim) word vectors: row i is word i of `data.vocabulary()`."""
     return model.get_layer(EMBEDDING_LAYER).embeddings.numpy()
 
-
-def _snapshot_callback(logdir, run, words, watch, every, keep):
-    from exporter.callback import ProjectorCallback
-
-    def draw(result, table, epoch):
-        path = os.path.join(result.run_dir, result.name, pictures.FILENAME)
-        pictures.save_pca_picture(table.vectors, words, path, title=f"{run}, epoch {epoch}")
-
-    return ProjectorCallback(
-        logdir, run, embeddings={EMBEDDING_LAYER: words},
-        watch={watch: [w for w in words if w != watch]} if watch else (),
-        every=every, keep=keep, on_snapshot=draw, normalize=True,
-    )

@@ -13,8 +13,7 @@ import os
 
 import numpy as np
 
-from exporter.sources.text_table import read_text_table
-from exporter.writers.atomic import write_atomic
+from exporter import read_text_table, write_atomic
 from models.bert.data import ALL_EMOTIONS, DEFAULT_EMOTIONS, SAMPLE_DIR
 
 PER_EMOTION = {"train": 60, "test": 30}

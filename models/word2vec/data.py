@@ -15,7 +15,7 @@ import string
 
 import numpy as np
 
-from exporter.errors import ExportError
+from models.errors import DatasetError
 
 LANGUAGES = ("proximity", "random")
 
@@ -23,7 +23,7 @@ LANGUAGES = ("proximity", "random")
 def vocabulary(num_words=26):
     """The words `aaa`, `bbb`, ... `zzz` (letters repeated three times), the first `num_words`."""
     if not 2 <= num_words <= 26:
-        raise ExportError(f"num_words is {num_words}: the languages have between 2 and 26 words")
+        raise DatasetError(f"num_words is {num_words}: the languages have between 2 and 26 words")
     return [letter * 3 for letter in string.ascii_lowercase[:num_words]]
 
 
@@ -37,9 +37,9 @@ def generate(language, *, num_sentences=5000, sentence_length=7, width=2, num_wo
       seed: the same seed gives the same sentences.
     """
     if language not in LANGUAGES:
-        raise ExportError(f"unknown language {language!r}: choose one of {', '.join(LANGUAGES)}")
+        raise DatasetError(f"unknown language {language!r}: choose one of {', '.join(LANGUAGES)}")
     if num_sentences < 1 or sentence_length < 2 or width < 1:
-        raise ExportError("need num_sentences >= 1, sentence_length >= 2 and width >= 1")
+        raise DatasetError("need num_sentences >= 1, sentence_length >= 2 and width >= 1")
     vocabulary(num_words)  # checks num_words
     rng = np.random.default_rng(seed)
     if language == "random":

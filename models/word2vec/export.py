@@ -1,4 +1,4 @@
-"""A 3-D PCA picture (PNG) of word vectors, one per snapshot.
+"""A projector snapshot of the word vectors per epoch, each with a 3-D PCA picture (PNG) beside it.
 
 Example:
 >>> import numpy as np, os, tempfile
@@ -8,13 +8,36 @@ Example:
 b'\\x89PNG'
 """
 
+import io
+import os
+
 import numpy as np
 
-from exporter import pca_coordinates
-from exporter.writers.atomic import open_atomic
+from exporter import pca_coordinates, write_atomic
+from models.word2vec.model import EMBEDDING_LAYER
 
 #: The file each snapshot's folder gets.
-FILENAME = "pca.png"
+PICTURE = "pca.png"
+
+
+def snapshot_callback(logdir, run, words, *, watch="bbb", every=1, keep=None):
+    """A `ProjectorCallback` exporting layer `embedding` as tensors `embedding.epoch-NNN` of `logdir/run`.
+
+    `watch` is a word whose cosine similarity to every other word is logged at
+    each snapshot (TensorBoard Scalars `embedding/sim(bbb, ...)`, Text: its
+    nearest neighbours); None logs none.
+    """
+    from exporter import ProjectorCallback
+
+    def draw(result, table, epoch):
+        path = os.path.join(result.run_dir, result.name, PICTURE)
+        save_pca_picture(table.vectors, words, path, title=f"{run}, epoch {epoch}")
+
+    return ProjectorCallback(
+        logdir, run, embeddings={EMBEDDING_LAYER: words},
+        watch={watch: [w for w in words if w != watch]} if watch else (),
+        every=every, keep=keep, on_snapshot=draw, normalize=True,
+    )
 
 
 def save_pca_picture(vectors, labels, path, *, title=""):
@@ -36,7 +59,8 @@ def save_pca_picture(vectors, labels, path, *, title=""):
         axes.set_xlabel("PC 1")
         axes.set_ylabel("PC 2")
         axes.set_zlabel("PC 3")
-        with open_atomic(path) as f:
-            figure.savefig(f, format="png")
+        png = io.BytesIO()
+        figure.savefig(png, format="png")
+        write_atomic(path, png.getvalue())
     finally:
         plt.close(figure)

@@ -1,7 +1,7 @@
 """The emotion classifier: BERT's [CLS] vector -> a layer named `flatten` -> Dense(softmax).
 
 Example:
->>> from exporter.sources.sentence_encoder import SentenceEncoder
+>>> from exporter import SentenceEncoder
 >>> encoder = SentenceEncoder.load(max_length=64)
 >>> model = build_classifier(encoder.backbone, num_classes=7)
 >>> model.get_layer("flatten").output.shape
