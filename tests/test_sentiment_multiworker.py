@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from exporter import exports
 from models.sentiment.data import SAMPLE_DIR
 
 TIMEOUT = 240
@@ -74,5 +75,6 @@ def test_two_workers_end_with_the_same_weights(tmp_path):
         np.testing.assert_array_equal(a, b)
     assert chief[-1][0] != 0, "the logit bias starts at 0: one epoch of training must move it"
     # Only the chief writes scalars and exports; the other worker keeps its model only.
-    assert {"scalars", "words", "projector_config.pbtxt"} <= set(os.listdir(logdirs[0] / "sentiment"))
+    assert {"scalars", exports.EXPORTS_FOLDER, "projector_config.pbtxt"} <= set(os.listdir(logdirs[0] / "sentiment"))
+    assert exports.find_export(logdirs[0], "sentiment", "words").shape == (500, 16)
     assert os.listdir(logdirs[1] / "sentiment") == ["sentiment.keras"]

@@ -1,5 +1,6 @@
 """Ground truth: word2vec learns the proximity language's alphabet and nothing from the random one."""
 
+import glob
 import os
 import subprocess
 import sys
@@ -7,6 +8,7 @@ import sys
 import numpy as np
 import pytest
 
+from exporter import exports
 from models.word2vec.ground_truth import chance_level, nearest_neighbours, neighbours_within, p_value
 from models.word2vec.train import train, word_vectors
 
@@ -47,11 +49,11 @@ def test_projector_train_word2vec_command(tmp_path):
                           env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"))
     assert done.returncode == 0, done.stderr[-2000:]
     assert "proximity: both nearest neighbours within 2 letters for" in done.stdout
-    run_dir = tmp_path / "word2vec-proximity"
-    snapshots = sorted(p.name for p in run_dir.iterdir() if p.is_dir())
-    assert snapshots == ["embedding.epoch-002", "embedding.epoch-003"]
-    for name in snapshots:
-        assert (run_dir / name / "pca.png").read_bytes()[:4] == b"\x89PNG"
+    snapshots = sorted(exports.list_exports(tmp_path, "word2vec-proximity"), key=lambda export: export.name)
+    assert [export.name for export in snapshots] == ["embedding.epoch-002", "embedding.epoch-003"]
+    for export in snapshots:
+        assert open(os.path.join(export.folder, "pca.png"), "rb").read()[:4] == b"\x89PNG"
+    assert len(glob.glob(str(tmp_path / "**" / "pca.png"), recursive=True)) == 2  # removed snapshots took theirs along
 
 
 def test_bad_option_is_one_error_line_and_writes_nothing(tmp_path):

@@ -8,8 +8,8 @@ Example:
 >>> trained.vocabulary[:2]
 ['', '[UNK]']
 
-Everything lands in `logdir/<run>/` (`scalars/{train,validation}/` and `sentiment.keras`) only once training has finished: a failed or interrupted run
-leaves the logdir as it was.
+Everything lands in `logdir/<run>/` (`scalars/{train,validation}/` and `sentiment.keras`)
+only once training has finished: a failed or interrupted run leaves the logdir as it was.
 """
 
 import dataclasses

@@ -1,4 +1,4 @@
-"""A projector snapshot of the word vectors per epoch, each with a 3-D PCA picture (PNG) beside it.
+"""A projector snapshot of the word vectors per epoch, each with a 3-D PCA picture (PNG) in its folder.
 
 Example:
 >>> import numpy as np, os, tempfile
@@ -30,7 +30,8 @@ def snapshot_callback(logdir, run, words, *, watch="bbb", every=1, keep=None):
     from exporter import ProjectorCallback
 
     def draw(result, table, epoch):
-        path = os.path.join(result.run_dir, result.name, PICTURE)
+        # Beside the export's own files: the picture goes when the snapshot does (keep=).
+        path = os.path.join(os.path.dirname(result.files["vectors_bytes"]), PICTURE)
         save_pca_picture(table.vectors, words, path, title=f"{run}, epoch {epoch}")
 
     return ProjectorCallback(

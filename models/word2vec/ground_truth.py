@@ -2,8 +2,6 @@
 
 Example:
 >>> import numpy as np
-
-from exporter import cosine_neighbours
 >>> angles = np.linspace(0, np.pi, 26)              # words on an arc, in alphabet order
 >>> neighbours_within(np.stack([np.cos(angles), np.sin(angles)], axis=1))
 1.0
