@@ -61,6 +61,11 @@ def test_hdf5_references_to_other_files_are_refused(tmp_path, capsys, kind, cont
         assert kind.split()[-1] in message and "refused" in message, message
     assert main(["inspect", str(path)]) == 2
     assert "refused" in capsys.readouterr().err
+    if container != "preset":  # Keras itself would open the file: it is checked first
+        (tmp_path / "texts.csv").write_text("text\nthe cat\n")
+        message = fails(capsys, tmp_path, "activations", path, "--layer", "embedding", "--data",
+                        tmp_path / "texts.csv", "--text-column", "text")
+        assert "refused" in message, message
     for written in (tmp_path / "logdir").rglob("*"):
         assert not written.is_file() or b"secret-outside" not in written.read_bytes()
 
@@ -247,3 +252,17 @@ def test_validate_streams_a_one_line_tensor_tsv(tmp_path):
     report, peak = _peak_validate_memory(tmp_path / "logdir")
     assert any("line 1 is longer than" in f.message for f in report.errors), report.findings
     assert peak < 2 * os.path.getsize(run / "t.tsv"), peak
+
+
+def test_a_vocabulary_symlinked_out_of_the_model_folder_is_not_read(tmp_path, capsys):
+    (tmp_path / "secret.txt").write_text("root\ndaemon\nbin\nsys\n")  # 4 lines: it would fit the 4 rows
+    preset = tmp_path / "preset"
+    preset.mkdir()
+    with h5py.File(preset / "model.weights.h5", "w") as f:
+        f["layers/embedding/vars/0"] = np.ones((4, 4), np.float32)
+    (preset / "vocab.txt").symlink_to(tmp_path / "secret.txt")
+    logdir = tmp_path / "logdir"
+    assert main(["checkpoint", str(preset), "--logdir", str(logdir), "--run", "r", "--name", "t"]) == 0
+    assert "no vocabulary found" in capsys.readouterr().err
+    for written in logdir.rglob("*"):
+        assert not written.is_file() or b"daemon" not in written.read_bytes()

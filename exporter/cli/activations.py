@@ -69,6 +69,7 @@ def _load_model(path, *, unsafe):
     import keras
 
     from exporter.errors import ExportError
+    from exporter.sources import keras_archive
 
     if os.path.isdir(path):
         raise ExportError(
@@ -77,6 +78,8 @@ def _load_model(path, *, unsafe):
         )
     if not os.path.isfile(path):
         raise ExportError(f"{path}: no such file")
+    if keras_archive.is_keras_archive(path) or keras_archive.is_hdf5(path):
+        keras_archive.list_tensors(path)  # Keras would follow HDF5 references out of the file; refuse them first
     try:
         return keras.saving.load_model(path, safe_mode=not unsafe, compile=False)
     except ValueError as error:
