@@ -32,6 +32,7 @@ from tensorboard.summary.writer.event_file_writer import EventFileWriter
 from exporter.errors import ExportError, ExportWarning
 from exporter import exports
 from exporter.export import export_table, remove_export
+from exporter.layouts import make_layouts, parse_layouts
 from exporter.sources.activations import find_layer, layer_outputs
 from exporter.sources.keras_embedding import embedding_table
 from exporter.table import EmbeddingTable
@@ -62,6 +63,8 @@ class ProjectorCallback(keras.callbacks.Callback):
         removed from disk and config together); None keeps all.
       on_snapshot: called as `on_snapshot(result, table, epoch)` after each export
         (`ExportResult`, the exported `EmbeddingTable`), e.g. to draw a picture.
+      layouts: full-data layouts per snapshot ("tsne", "umap", "pca"; see `exporter.layouts`),
+        each started from the previous snapshot's, so points move smoothly from epoch to epoch.
       **export_options: passed to `export_table` (normalize, pca_bookmark, ...).
     """
 
@@ -78,6 +81,7 @@ class ProjectorCallback(keras.callbacks.Callback):
         watch=(),
         neighbours=5,
         on_snapshot=None,
+        layouts=(),
         **export_options,
     ):
         super().__init__()
@@ -98,6 +102,11 @@ class ProjectorCallback(keras.callbacks.Callback):
         self.every, self.keep, self.neighbours = every, keep, neighbours
         self.on_snapshot = on_snapshot
         self.export_options = export_options
+        self.layouts = parse_layouts(layouts) if isinstance(layouts, str) else tuple(layouts)
+        if self.layouts and export_options.get("max_points") is not None:
+            raise ExportError("layouts= with max_points= would lay out other points each epoch: sample the "
+                              "vocabulary or probe instead")
+        self._layouts = {}  # layer -> {method: the previous snapshot's coordinates}
         self._tracked = _check_watch(watch, {layer: _tokens(v) for layer, v in self.embeddings.items()})
         self._previous = {}
         self._written = collections.defaultdict(list)
@@ -167,7 +176,9 @@ class ProjectorCallback(keras.callbacks.Callback):
         with warnings.catch_warnings():
             if previous is not None:  # hints were shown at the first snapshot: not every epoch
                 warnings.simplefilter("ignore", ExportWarning)
-            result = export_table(table, logdir=self.logdir, run=self.run, name=name, **self.export_options)
+            layouts = self._layout(layer, table)
+            result = export_table(table, logdir=self.logdir, run=self.run, name=name, layouts=layouts,
+                                  **self.export_options)
         written = self._written[layer]
         if name in written:
             written.remove(name)
@@ -176,6 +187,17 @@ class ProjectorCallback(keras.callbacks.Callback):
             remove_export(self.logdir, self.run, written.pop(0))
         if self.on_snapshot is not None:
             self.on_snapshot(result, table, epoch)
+
+    def _layout(self, layer, table):
+        """This snapshot's layouts, each started from the previous snapshot's layout of `layer`."""
+        if not self.layouts:
+            return ()
+        options = self.export_options
+        source = table.normalized() if options.get("normalize") else table  # as export_table will see it
+        computed = make_layouts(source, self.layouts, color_by=options.get("color_by"), seed=options.get("seed", 0),
+                                init=self._layouts.get(layer), progress=False)
+        self._layouts[layer] = {layout.method: layout.coordinates for layout in computed}
+        return computed
 
     def _log_watched(self, layer, table, epoch):
         labels = table.metadata.iloc[:, 0].tolist()

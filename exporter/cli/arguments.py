@@ -15,6 +15,8 @@ One concept, one option, one meaning, in every subcommand of both programs:
 | `--batch-size N` | examples per batch |
 | `--epochs N` | training epochs |
 | `-k N`, `--neighbours N` | how many nearest neighbours to list |
+| `--layouts tsne,umap,pca` | full-data layouts stored as bookmarks (docs/layouts.md) |
+| `--color-by COL` | the metadata column bookmarks and layout pictures are coloured by |
 
 Old spellings (`validate LOGDIR`, `text FILE`, `--max-tokens`, `--words`, `--dim`,
 `--sequence-length`, `neighbors`) still parse, hidden from `--help`.
@@ -126,3 +128,26 @@ def add_epochs(parser, *, default, help="training epochs"):
 def add_neighbours(parser, *, default=10):
     parser.add_argument("-k", "--neighbours", dest="k", type=at_least(1), metavar="N", default=default,
                         help="nearest neighbours to list (default: %(default)s)")
+
+
+def add_layouts(parser, *, default=""):
+    """`--layouts tsne,umap,pca`: layouts of all points, each a bookmark + picture (needs the [layouts] extra)."""
+    from exporter.layouts import parse_layouts  # no heavy import: openTSNE/umap load only when used
+
+    def parse(text):
+        try:
+            return parse_layouts(text)
+        except ValueError as error:  # ExportError: argparse shows it as a usage error
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    parser.add_argument("--layouts", type=parse, metavar="tsne,umap,pca", default=parse(default),
+                        help="layouts of ALL points (the projector lays out only a 10,000/5,000 sample), each stored "
+                        "as a bookmark with a picture layout-<method>.png and its 10-NN quality: t-SNE (openTSNE), "
+                        "UMAP (umap-learn), cosine; 'none' for none (default: "
+                        f"{','.join(parse(default)) or 'none'})")
+
+
+def add_color_by(parser):
+    parser.add_argument("--color-by", metavar="COL",
+                        help="metadata column the bookmarks and layout pictures are coloured by (default: the first "
+                        "text column with 2 to 50 distinct values)")

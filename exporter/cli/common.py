@@ -1,6 +1,6 @@
 """Options shared by every subcommand that writes an export."""
 
-from exporter.cli.arguments import add_logdir, add_run, add_seed, at_least
+from exporter.cli.arguments import add_color_by, add_layouts, add_logdir, add_run, add_seed, at_least
 
 
 def add_destination_args(parser, default_name="embedding"):
@@ -25,6 +25,8 @@ def add_export_options(parser):
     group.add_argument("--no-tsv", dest="write_tsv", action="store_false", help="skip vectors.tsv")
     group.add_argument("--no-pca-bookmark", dest="pca_bookmark", action="store_false",
                        help="skip the bookmark with a PCA layout of all points")
+    add_layouts(group)
+    add_color_by(group)
 
 
 def add_vocab_fit_args(parser):
@@ -49,7 +51,8 @@ def add_unicode_errors_arg(parser):
 
 def export_options(args):
     """The keyword arguments of `exporter.export_table` that `add_export_options` collected."""
-    keys = ("normalize", "max_points", "stratify", "seed", "standalone_config", "base_url", "write_tsv", "pca_bookmark")
+    keys = ("normalize", "max_points", "stratify", "seed", "standalone_config", "base_url", "write_tsv", "pca_bookmark",
+            "layouts", "color_by")
     return {key: getattr(args, key) for key in keys}
 
 

@@ -57,8 +57,9 @@ class Layout:
 
     @property
     def label(self):
-        """The bookmark label, e.g. "t-SNE (all 20,000 points)"."""
-        return f"{METHODS[self.method]} (all {len(self.coordinates):,} points)"
+        """The bookmark label, e.g. "t-SNE (all 20,000 points)", "UMAP 3-D (all 500 points)"."""
+        three_d = " 3-D" if self.coordinates.shape[1] == 3 else ""
+        return f"{METHODS[self.method]}{three_d} (all {len(self.coordinates):,} points)"
 
     def summary(self):
         """One line: label, seconds and quality figures."""
@@ -163,14 +164,15 @@ def read_figures(export):
 
 
 def color_column(metadata, color_by=None):
-    """`color_by` if given (checked), else the first text column with 2..50 distinct values, else None."""
+    """`color_by` if given (checked), else the first text column with 2..50 distinct values that repeat, else None."""
     columns = [] if metadata is None else list(metadata.columns)
     if color_by is not None:
         if color_by not in columns:
             raise ExportError(f"cannot colour by {color_by!r}: metadata columns are {columns}: pass one of them")
         return color_by
     for name in columns:
-        if 2 <= metadata[name].nunique() <= MAX_CATEGORIES and not _numeric(metadata[name]):
+        distinct = metadata[name].nunique()
+        if 2 <= distinct <= MAX_CATEGORIES and distinct < len(metadata) and not _numeric(metadata[name]):
             return name
     return None
 

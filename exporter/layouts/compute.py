@@ -67,15 +67,19 @@ def compute_layout(vectors, method, *, dims=2, metric="cosine", seed=0, init=Non
         raise ExportError(f"a layout needs an (N, D) matrix with N >= 2, got shape {matrix.shape}")
     if init is not None:
         init = np.asarray(init, dtype=np.float64)
-        if init.shape != (len(matrix), dims) or not np.isfinite(init).all():
-            init = None  # e.g. a layout of another size or dimension: start afresh
+        if init.shape != (len(matrix), dims) or not np.isfinite(init).all() or (np.ptp(init, axis=0) == 0).any():
+            init = None  # e.g. a layout of another size or dimension, or collapsed: start afresh
     if method == "pca":
         from exporter.vectors import pca_coordinates
 
         return pca_coordinates(matrix, dims=dims).astype(np.float32)
     os.environ.setdefault("NUMBA_CACHE_DIR", _NUMBA_CACHE)  # numba compiles once per machine, not per process
     run = _tsne if method == "tsne" else _umap
-    return run(matrix, dims=dims, metric=metric, seed=seed, init=init, progress=progress, n_jobs=n_jobs)
+    coords = run(matrix, dims=dims, metric=metric, seed=seed, init=init, progress=progress, n_jobs=n_jobs)
+    if not np.isfinite(coords).all():
+        raise ExportError(f"{METHODS[method]} of {len(matrix)} points gave NaN/Inf coordinates (duplicate or zero "
+                          "vectors?): check the vectors, or leave this layout out")
+    return coords
 
 
 def _tsne(matrix, *, dims, metric, seed, init, progress, n_jobs):

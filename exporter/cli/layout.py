@@ -1,0 +1,32 @@
+"""`projector-export layout`: t-SNE / UMAP / PCA of all points, added to an export already on disk."""
+
+from exporter.cli.arguments import add_color_by, add_layouts, add_logdir, add_run, add_seed
+
+
+def register(subparsers):
+    parser = subparsers.add_parser(
+        "layout",
+        help="add full-data t-SNE/UMAP layouts (bookmarks + pictures) to an export, without rewriting its vectors",
+        description="Lay out ALL points of an export with t-SNE (openTSNE) and/or UMAP (umap-learn), cosine, "
+        "seeded, and store each layout with the export: a bookmark 't-SNE (all N points)' that draws every "
+        "point at its place when clicked in the projector's BOOKMARKS panel, a picture layout-<method>.png, and "
+        "its 10-NN preservation (and label agreement) in layouts.json, also printed. The vectors and metadata "
+        "are not rewritten. Example: projector-export layout --logdir logdir --run imdb --name words "
+        "--layouts tsne,umap",
+    )
+    add_logdir(parser, positional=True)
+    add_run(parser)
+    parser.add_argument("--name", required=True, help="the export (tensor) to lay out")
+    add_layouts(parser, default="tsne,umap")
+    parser.add_argument("--dims", type=int, choices=(2, 3), default=2, help="2-D or 3-D layouts (default: %(default)s)")
+    add_color_by(parser)
+    add_seed(parser, help="layout seed: the same seed gives the same layout")
+    parser.set_defaults(handler=run)
+
+
+def run(args):
+    from exporter.layouts.existing import add_layouts
+
+    result = add_layouts(args.logdir, args.run, args.name, args.layouts, dims=args.dims, color_by=args.color_by,
+                         seed=args.seed)
+    print(f"laid out {result.name}: {', '.join(args.layouts)} -> {result.files['bookmarks']}")
