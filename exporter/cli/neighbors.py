@@ -44,11 +44,11 @@ def run(args):
     if args.query:
         terms = parse_query(args.query)
         query = space.combine(terms)
-        _print_neighbors(args.query, space.nearest(query, args.k, exclude=[text for _, text in terms]))
+        _print_neighbours(args.query, space.nearest(query, args.k, exclude=[text for _, text in terms]))
     if args.path:
         path = space.interpolate(*args.path, steps=args.steps)
         for label, point in zip(path["labels"], path["vectors"]):
-            _print_neighbors(label, space.nearest(point, 1))
+            _print_neighbours(label, space.nearest(point, 1))
         result = space.add_points(path["vectors"], path["labels"])
         print(f"added {len(path['labels'])} path points to {result.name}: now {result.shape[0]} x {result.shape[1]}")
 
@@ -64,7 +64,7 @@ def parse_query(query):
     return [(1.0 if sign == "+" else -1.0, term.strip()) for sign, term in zip(signs, terms)]
 
 
-def _print_neighbors(query, neighbors):
+def _print_neighbours(query, neighbours):
     print(f"{query}:")
-    for rank, (label, score) in enumerate(neighbors, 1):
+    for rank, (label, score) in enumerate(neighbours, 1):
         print(f"  {rank:>3}. {score:+.3f}  {label}")
