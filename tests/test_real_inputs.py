@@ -279,3 +279,110 @@ def test_fix_on_an_embedding_larger_than_its_metadata_names_the_file_and_the_way
 
     labels = open(export_file(tmp_path / "copy", "train", "embedding"), encoding="utf-8").read().splitlines()
     assert labels == ["[PAD]", *vocabulary[1:], *(f"[row {i}]" for i in range(10, 50))]
+
+
+TUTORIAL = '''"""keras.io "Text classification from scratch", small: the user's module."""
+import re
+import string
+
+import keras
+import tensorflow as tf
+
+
+@keras.saving.register_keras_serializable()
+def custom_standardization(input_data):
+    lowercase = tf.strings.lower(input_data)
+    stripped_html = tf.strings.regex_replace(lowercase, "<br />", " ")
+    return tf.strings.regex_replace(stripped_html, f"[{re.escape(string.punctuation)}]", "")
+
+
+def build(texts, standardize=custom_standardization, max_features=200, embedding_dim=8, sequence_length=40):
+    from keras import layers
+
+    vectorize_layer = keras.layers.TextVectorization(standardize=standardize, max_tokens=max_features,
+                                                     output_mode="int", output_sequence_length=sequence_length)
+    vectorize_layer.adapt(texts)
+    inputs = keras.Input(shape=(None,), dtype="int64")
+    x = layers.Embedding(max_features, embedding_dim)(inputs)
+    x = layers.Dropout(0.5)(x)
+    x = layers.Conv1D(16, 7, padding="valid", activation="relu", strides=3)(x)
+    x = layers.Conv1D(16, 7, padding="valid", activation="relu", strides=3)(x)
+    x = layers.GlobalMaxPooling1D()(x)
+    x = layers.Dense(16, activation="relu")(x)
+    x = layers.Dropout(0.5)(x)
+    predictions = layers.Dense(1, activation="sigmoid", name="predictions")(x)
+    model = keras.Model(inputs, predictions)
+    inputs = keras.Input(shape=(1,), dtype="string")
+    indices = vectorize_layer(inputs)
+    outputs = model(indices)
+    return keras.Model(inputs, outputs)
+'''
+REVIEWS = ["A great movie <br /> truly!", "bad film, awful plot", "the best thing ever", "boring and long",
+           "great acting, weak plot", "I loved every minute"]
+
+
+@pytest.fixture(scope="module")
+def tutorial(tmp_path_factory):
+    """The tutorial's end-to-end model saved twice: with its registered custom_standardization, and without."""
+    import importlib.util
+
+    folder = tmp_path_factory.mktemp("tutorial")
+    (folder / "tutorial.py").write_text(TUTORIAL)
+    spec = importlib.util.spec_from_file_location("tutorial", folder / "tutorial.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    texts = np.array(REVIEWS * 4)
+    module.build(texts).save(folder / "custom.keras")
+    plain = module.build(texts, standardize="lower_and_strip_punctuation")
+    plain.save(folder / "plain.keras")
+    (folder / "reviews.csv").write_text("text\n" + "".join(f'"{r}"\n' for r in REVIEWS))
+    return folder, plain
+
+
+def test_nested_layers_are_reachable_by_unique_name_and_by_path(tutorial, tmp_path, capsys):
+    import keras
+
+    folder, plain = tutorial
+    outer, vectorizer, inner = plain.layers
+    pooling = next(layer.name for layer in inner.layers if layer.name.startswith("global_max_pooling1d"))
+    logdir = tmp_path / "logdir"
+    command = ["activations", folder / "plain.keras", "--data", folder / "reviews.csv", "--text-column", "text",
+               "--logdir", logdir]
+    for name, layer in [(pooling, pooling), (f"{inner.name}/{pooling}", pooling), (inner.name, None)]:
+        status, _, errors = cli(capsys, *command, "--layer", name, "--name", "n", "--normalize")
+        if layer is None:  # the nested model itself: its (N, 1) output is too narrow for the projector, said so
+            assert status == 2 and "at least 2 dimensions, got 6 x 1" in errors[0]
+            continue
+        assert status == 0, errors
+        ids = vectorizer(np.array(REVIEWS)[:, None])
+        expected = keras.Model(inner.inputs, inner.get_layer(layer).output).predict(ids, verbose=0)
+        expected /= np.linalg.norm(expected, axis=1, keepdims=True)
+        from exporter.exports import read_export
+
+        np.testing.assert_allclose(read_export(str(logdir), "default", "n").vectors, expected, rtol=1e-5, atol=1e-6)
+    status, _, errors = cli(capsys, *command, "--layer", "pooling")
+    assert status == 2 and f"{inner.name}/{pooling}" in errors[0]  # the listing shows nested paths
+
+
+def test_custom_objects_are_supplied_on_request_and_their_absence_is_named(tutorial, tmp_path):
+    import subprocess
+    import sys
+
+    import re
+    import zipfile
+
+    folder, _ = tutorial
+    config = zipfile.ZipFile(folder / "custom.keras").read("config.json").decode()
+    pooling = re.search(r'"name": "(global_max_pooling1d(?:_\d+)?)"', config).group(1)
+    command = [os.path.join(os.path.dirname(sys.executable), "projector-export"), "activations",
+               str(folder / "custom.keras"), "--layer", pooling, "--data", str(folder / "reviews.csv"),
+               "--text-column", "text", "--logdir", str(tmp_path / "logdir")]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)  # a fresh process: nothing registered
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert done.returncode == 2 and "Traceback" not in done.stderr and len(errors) == 1, done.stderr
+    assert "needs the Python function 'custom_standardization'" in errors[0] and "--custom-objects FILE.py" in errors[0]
+    assert "truncated or corrupt" not in errors[0]
+    done = subprocess.run([*command, "--custom-objects", str(folder / "tutorial.py")], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "exported activations: 6 x 16" in done.stdout

@@ -30,6 +30,10 @@ def register(subparsers):
     add_label_column(parser)
     add_batch_size(parser, default=256, help="texts per forward pass")
     parser.add_argument("--unsafe", action="store_true", help=UNSAFE_HELP)
+    parser.add_argument("--custom-objects", action="append", default=[], metavar="FILE.py|MODULE",
+                        help="import this Python file or module first, so the functions and classes the model was "
+                        "built with (e.g. a registered custom_standardization) can be rebuilt; it runs that code, "
+                        "so pass only code you trust (repeatable)")
     add_unicode_errors_arg(parser)
     add_destination_args(parser, default_name="activations")
     add_export_options(parser)
@@ -41,7 +45,7 @@ def run(args):
     from exporter.sources.activations import layer_outputs
 
     frame = _read_texts(args.data, [c for c in (args.text_column, args.label_column) if c], args.unicode_errors)
-    model = _load_model(args.model, unsafe=args.unsafe)
+    model = _load_model(args.model, unsafe=args.unsafe, custom_objects=args.custom_objects)
     texts = frame[args.text_column].to_numpy(dtype=object)
     outputs = layer_outputs(model, args.layer, texts, batch_size=args.batch_size)
     result = export_embeddings(
@@ -63,13 +67,15 @@ def _read_texts(path, columns, unicode_errors):
     return pd.DataFrame({name: column(frame, name, path) for name in columns})
 
 
-def _load_model(path, *, unsafe):
+def _load_model(path, *, unsafe, custom_objects=()):
     import os
+    import zipfile
 
     import keras
 
     from exporter.errors import ExportError
     from exporter.sources import keras_archive
+    from exporter.sources.user_code import import_custom_objects
 
     if os.path.isdir(path):
         raise ExportError(
@@ -80,14 +86,28 @@ def _load_model(path, *, unsafe):
         raise ExportError(f"{path}: no such file")
     if keras_archive.is_keras_archive(path) or keras_archive.is_hdf5(path):
         keras_archive.list_tensors(path)  # Keras would follow HDF5 references out of the file; refuse them first
+    objects = import_custom_objects(custom_objects)
     try:
-        return keras.saving.load_model(path, safe_mode=not unsafe, compile=False)
-    except ValueError as error:
-        if "safe_mode" in str(error) or "lambda" in str(error).lower():
-            raise ExportError(
-                f"{path} carries Python code (a Lambda layer or custom function) that safe mode does not run: "
-                "pass --unsafe only if you trust the file"
-            ) from None
-        raise ExportError(f"{path}: cannot load the model: {str(error).splitlines()[0]}") from None
-    except (OSError, TypeError, KeyError) as error:
-        raise ExportError(f"{path}: cannot load the model (truncated or corrupt?): {str(error)[:200]}") from None
+        return keras.saving.load_model(path, safe_mode=not unsafe, compile=False, custom_objects=objects)
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise ExportError(f"{path}: cannot load the model, the file is truncated or corrupt ({error})") from None
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        raise ExportError(f"{path}: {why_unloadable(str(error), bool(custom_objects))}") from None
+
+
+def why_unloadable(message, given_objects):
+    """What a Keras load error means for the user, from its innermost "Exception encountered" part."""
+    import re
+
+    missing = re.search(r"Could not locate (function|class) '([^']+)'", message)
+    if missing:
+        kind, name = missing.groups()
+        where = "the modules given with --custom-objects do not define it" if given_objects else "Keras does not know it"
+        return (f"the model needs the Python {kind} {name.split('>')[-1]!r} ({name!r} when registered), and {where}: "
+                "pass --custom-objects FILE.py (or a module name), the code that defines it, such as the training "
+                "script's module (its code runs: only for code you trust)")
+    if "safe_mode" in message or "lambda" in message.lower():
+        return ("it carries Python code (a Lambda layer or custom function) that safe mode does not run: "
+                "pass --unsafe only if you trust the file")
+    innermost = message.split("Exception encountered:")[-1].strip()
+    return f"cannot load the model: {innermost.split('. ')[0].splitlines()[0]}"

@@ -23,8 +23,9 @@ def layer_outputs(model, layer, inputs, *, batch_size=256, progress=True):
 
     Args:
       model: a functional or Sequential Keras model (one with symbolic inputs).
-      layer: the layer's name, or the layer; outputs with more than one feature
-        axis are flattened to D values per example.
+      layer: the layer's name (also of a layer inside a nested model: its unique
+        name, or its path such as "functional/global_max_pooling1d"), or the layer;
+        outputs with more than one feature axis are flattened to D values per example.
       inputs: an array or list of N examples (strings for text models), or a
         batched `tf.data.Dataset` of inputs or (inputs, labels) pairs.
       batch_size: examples per forward pass for arrays and lists.
@@ -35,21 +36,19 @@ def layer_outputs(model, layer, inputs, *, batch_size=256, progress=True):
     """
     import keras
 
-    target = find_layer(model, layer) if isinstance(layer, str) else layer
+    chain = _locate(model, layer) if isinstance(layer, str) else [model, layer]
+    target = chain[-1]
     reader = _string_reader(model) if keras.backend.backend() != "tensorflow" else None
-    try:
-        extractor = keras.Model(reader.output if reader else model.inputs, target.output)
-    except (AttributeError, ValueError, TypeError) as error:
-        raise ExportError(
-            f"cannot read layer {target.name!r} of this model ({error}); give a functional or "
-            "Sequential model built on keras.Input"
-        ) from None
+    stages = _stages(chain, reader)
     batches, total = _batches(inputs, batch_size)
     out = None
     chunks = []
     filled = 0
     for batch in tqdm(batches, total=total, desc=f"{target.name} outputs", unit="batch", disable=not progress):
-        values = np.asarray(extractor.predict_on_batch(reader(batch) if reader else batch), np.float32)
+        values = reader(batch) if reader else batch
+        for stage in stages:  # one model per nesting level: a nested model's layers are not wired to the outer inputs
+            values = stage.predict_on_batch(values)
+        values = np.asarray(values, np.float32)
         values = values.reshape(len(values), -1)
         if total is None:
             chunks.append(values)
@@ -68,13 +67,67 @@ def layer_outputs(model, layer, inputs, *, batch_size=256, progress=True):
 
 
 def find_layer(model, name):
-    """`model`'s layer called `name`; a misspelt name gets the closest real ones."""
-    layers = {layer.name: layer for layer in model.layers}
-    if name in layers:
-        return layers[name]
-    close = difflib.get_close_matches(name, layers, n=3, cutoff=0.4)
-    hint = f"did you mean {', '.join(map(repr, close))}?" if close else f"layers are: {', '.join(layers)}"
+    """`model`'s layer called `name`, nested models searched too (see `layer_outputs`);
+    a misspelt or ambiguous name gets the candidates."""
+    return _locate(model, name)[-1]
+
+
+def layer_paths(model):
+    """{path: [model, nested model, ..., layer]} of every layer, nested ones as "outer/inner"."""
+    import keras
+
+    paths = {}
+
+    def walk(container, prefix, chain):
+        for layer in container.layers:
+            path = prefix + layer.name
+            paths[path] = [*chain, layer]
+            if isinstance(layer, keras.Model):
+                walk(layer, path + "/", [*chain, layer])
+
+    walk(model, "", [model])
+    return paths
+
+
+def _locate(model, name):
+    paths = layer_paths(model)
+    if name in paths:
+        return paths[name]
+    by_name = [path for path in paths if path.rsplit("/", 1)[-1] == name]
+    if len(by_name) == 1:
+        return paths[by_name[0]]
+    if by_name:
+        raise ExportError(f"several layers are called {name!r}: give the path, one of {', '.join(by_name)}")
+    close = difflib.get_close_matches(name, paths, n=3, cutoff=0.4)
+    hint = f"did you mean {', '.join(map(repr, close))}?" if close else f"layers are: {', '.join(paths)}"
     raise ExportError(f"the model has no layer {name!r}: {hint}")
+
+
+def _stages(chain, reader):
+    """Models to apply in turn, from the model's inputs (or `reader`'s output) to the target's output:
+    one per nesting level, each from where the next nested model is called to its output."""
+    import keras
+
+    stages = []
+    inputs = reader.output if reader else chain[0].inputs
+    for container, layer in zip(chain, chain[1:]):
+        last = layer is chain[-1]
+        try:
+            if isinstance(layer, keras.Model) or not last:
+                (node,) = layer._inbound_nodes  # where `container` calls the nested model
+                end = node.output_tensors if last else node.input_tensors
+                end = end[0] if len(end) == 1 else end
+            else:
+                end = layer.output
+            stages.append(keras.Model(inputs, end))
+        except (AttributeError, ValueError, TypeError) as error:
+            raise ExportError(
+                f"cannot read layer {chain[-1].name!r} of this model ({str(error).splitlines()[0]}); give a "
+                "functional or Sequential model built on keras.Input, each nested model called once"
+            ) from None
+        if not last:
+            inputs = layer.inputs
+    return stages
 
 
 def _string_reader(model):
