@@ -13,7 +13,6 @@ import threading
 import numpy as np
 
 from exporter.errors import ExportError
-from exporter.table import TENSORBOARD_MAX_POINTS
 from exporter.writers.atomic import open_atomic
 
 #: Shown instead of an empty or whitespace-only value: the projector skips blank lines.
@@ -151,6 +150,8 @@ def format_metadata(frame):
 
 def write_metadata_tsv(path, frame):
     """Writes `metadata.tsv` atomically: UTF-8 without BOM, LF endings, final newline, slice-aligned."""
+    from exporter.table import TENSORBOARD_MAX_POINTS  # here: `serve` imports this module without pandas
+
     data = format_metadata(frame).encode("utf-8")
     aligned = align_to_slices(data)
     if len(frame) + len(aligned) - len(data) > TENSORBOARD_MAX_POINTS:
