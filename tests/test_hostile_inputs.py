@@ -266,3 +266,21 @@ def test_a_vocabulary_symlinked_out_of_the_model_folder_is_not_read(tmp_path, ca
     assert "no vocabulary found" in capsys.readouterr().err
     for written in logdir.rglob("*"):
         assert not written.is_file() or b"daemon" not in written.read_bytes()
+
+
+def test_validate_reads_no_checkpoint_outside_the_logdir(tmp_path):
+    import exporter
+    from exporter.validate import validate_logdir
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "ckpt.index").write_bytes(b"not a checkpoint index, and not the user's to read" * 4)
+    (tmp_path / "checkpoint").write_text(f'model_checkpoint_path: "{outside / "ckpt"}"\n')  # the logdir's parent
+    logdir = tmp_path / "logdir"
+    exporter.export_embeddings(np.eye(3, 4), ["a", "b", "c"], logdir=str(logdir), run="r", name="t")
+    config = logdir / "r" / "projector_config.pbtxt"
+    config.write_text(f'model_checkpoint_path: "{outside / "ckpt"}"\n' + config.read_text())
+    report = validate_logdir(str(logdir))
+    assert any("outside the logdir" in f.message for f in report.findings if f.severity == "warning"), report.findings
+    assert report.embeddings == ["r/t"] and report.ok, report.findings
+    assert not any(str(outside) in f.path or str(tmp_path / "checkpoint") == f.path for f in report.findings)

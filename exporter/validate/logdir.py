@@ -80,14 +80,15 @@ def find_configs(logdir, report):
     _report_unreachable(logdir, {os.path.realpath(folder) for _, folder in pairs}, report)
     configs = {}
     for run, folder in pairs:  # later pairs win, as in TensorBoard
-        loaded = _load(run, folder, report)
+        loaded = _load(run, folder, report, logdir)
         if loaded is not None:
             configs[run] = loaded
     return list(configs.values())
 
 
-def _load(run, folder, report):
-    """Mirrors `ProjectorPlugin._read_latest_config_files` for one (run, folder) pair."""
+def _load(run, folder, report, logdir):
+    """Mirrors `ProjectorPlugin._read_latest_config_files` for one (run, folder) pair; nothing outside
+    `logdir` is read (a checkpoint there is reported instead)."""
     path = os.path.join(folder, CONFIG_FILE)
     config = ProjectorConfig()
     if os.path.isfile(path):
@@ -105,8 +106,26 @@ def _load(run, folder, report):
                 embedding.tensor_name = os.path.basename(embedding.tensor_path)
             break  # TensorBoard names only the first tensor_path entry
     checkpoint = config.model_checkpoint_path or None
+    if checkpoint is not None and not glob.glob(glob.escape(checkpoint) + "*"):
+        report.add(ERROR, path, f"model_checkpoint_path {checkpoint!r} matches no file, so TensorBoard skips "
+                   f"run {run!r}" + (" (a relative path is resolved against TensorBoard's working directory)"
+                                     if not os.path.isabs(checkpoint) else ""),
+                   "remove model_checkpoint_path (TensorBoard then finds the run's checkpoint itself)")
+        return None
+    if checkpoint is not None and not inside(logdir, checkpoint):
+        report.add(WARNING, path, f"run {run!r}: model_checkpoint_path {checkpoint!r} is outside the logdir: "
+                   "TensorBoard reads it, validate does not (it reads nothing outside the logdir)",
+                   "keep the checkpoint inside the logdir, or remove model_checkpoint_path")
+        if not has_tensor_files:
+            return None
+        checkpoint = ""
     if checkpoint is None:
-        checkpoint = _find_latest_checkpoint(projector_plugin._assets_dir_to_logdir(folder))
+        checkpoint = _find_latest_checkpoint(projector_plugin._assets_dir_to_logdir(folder), logdir)
+        if checkpoint and not inside(logdir, checkpoint):
+            report.add(WARNING, path, f"run {run!r}: its checkpoint state file names {checkpoint!r}, outside the "
+                       "logdir: TensorBoard reads it, validate does not (it reads nothing outside the logdir)",
+                       "keep the checkpoint inside the logdir (projector-export does)")
+            checkpoint = None
         if not checkpoint and not has_tensor_files:
             if config.embeddings:
                 # The Keras callback's config stays broken until `fix` replaces it: TensorBoard skips it and
@@ -115,18 +134,20 @@ def _load(run, folder, report):
                 report.add(WARNING if keras else ERROR, path, f"run {run!r}: no checkpoint and no tensor_path, so "
                            f"TensorBoard skips its {len(config.embeddings)} embedding(s)", _no_tensor_fix(folder, keras))
             return None
-    elif not glob.glob(glob.escape(checkpoint) + "*"):
-        report.add(ERROR, path, f"model_checkpoint_path {checkpoint!r} matches no file, so TensorBoard skips "
-                   f"run {run!r}" + (" (a relative path is resolved against TensorBoard's working directory)"
-                                     if not os.path.isabs(checkpoint) else ""),
-                   "remove model_checkpoint_path (TensorBoard then finds the run's checkpoint itself)")
-        return None
-    return RunConfig(run, path, config, checkpoint)
+    return RunConfig(run, path, config, checkpoint or None)
 
 
-def _find_latest_checkpoint(folder):
-    """`projector_plugin._find_latest_checkpoint` (a TensorBoard with TensorFlow), without importing TensorFlow."""
-    return latest_checkpoint(folder) or latest_checkpoint(os.path.join(folder, os.pardir))
+def _find_latest_checkpoint(folder, logdir):
+    """`projector_plugin._find_latest_checkpoint` (a TensorBoard with TensorFlow), without importing TensorFlow;
+    the parent folder only while it is inside `logdir` (the root run's parent is not read)."""
+    parent = os.path.join(folder, os.pardir)
+    return latest_checkpoint(folder) or (latest_checkpoint(parent) if inside(logdir, parent) else None)
+
+
+def inside(logdir, path):
+    """Whether `path` (symlinks resolved) is `logdir` or below it."""
+    root = os.path.realpath(logdir)
+    return os.path.commonpath([root, os.path.realpath(path)]) == root
 
 
 def _is_keras_callback_output(folder):
