@@ -56,10 +56,7 @@ def test_every_multibyte_label_arrives_intact(page):
 
 def test_searching_the_last_label_finds_it(page):
     projector, _ = page
-    last = labels(N)[-1]
-    projector.frame.locator("vz-projector-inspector-panel #search-box input").fill(last)
-    projector._until(lambda: projector.evaluate("p => p.selectedPointIndices.length") == 1, "the search match")
-    assert projector.evaluate("p => p.selectedPointIndices") == [N - 1]
+    assert projector.search(labels(N)[-1]) == [N - 1]
 
 
 def test_clicking_a_bookmark_draws_every_point_at_its_stored_place(page):

@@ -141,6 +141,12 @@ class ProjectorPage:
             f"the plot redrawn from bookmark {label!r}",
         )
 
+    def search(self, query):
+        """Types `query` into the inspector's search box; returns the indices of the points it selects."""
+        self.frame.locator("vz-projector-inspector-panel #search-box input").fill(query)
+        self._until(lambda: self.evaluate("p => (p.selectedPointIndices || []).length") > 0, f"matches for {query!r}")
+        return self.evaluate("p => p.selectedPointIndices")
+
     def screenshot(self, name):
         """Saves the page as `tests/artifacts/<name>.png`; returns the path."""
         os.makedirs(ARTIFACTS, exist_ok=True)
