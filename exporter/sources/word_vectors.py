@@ -11,6 +11,7 @@ Example:
 
 import functools
 import mmap
+import os
 import re
 
 import numpy as np
@@ -113,14 +114,17 @@ def _parse_binary(path, data):
 
 
 def _shape(path):
+    """(rows, dims) as far as the file can hold them: a header promising 10^12 rows is not repeated as is."""
     if is_word2vec_binary(path):
         with open(path, "rb") as f:
-            return tuple(int(v) for v in _HEADER.match(f.readline()).groups())
+            header = f.readline()
+        n, d = (int(v) for v in _HEADER.match(header).groups())
+        return min(n, (os.path.getsize(path) - len(header)) // (1 + 4 * d)), d
     with open(path, "rb") as f:
         first = f.readline().split()
         lines = 1 + sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 24), b""))
     if _all_digits(first):
-        return int(first[0]), int(first[1])
+        return min(int(first[0]), lines - 1), int(first[1])
     return lines, len(first) - 1
 
 
