@@ -120,10 +120,10 @@ def _inside(folder, relative, field):
     """The real path of `relative` in the config's `folder`; outside it (absolute, '..', a symlink out) an
     `ExportError`. TensorBoard 2.21 refuses such asset paths the same way (`_rel_to_abs_asset_path`)."""
     from exporter.errors import ExportError
+    from exporter.paths import resolve_inside
 
-    root = os.path.realpath(folder)
-    path = os.path.realpath(os.path.join(root, os.path.expanduser(relative)))
-    if os.path.commonpath([root, path]) != root:
+    path = resolve_inside(folder, relative)
+    if path is None:
         raise ExportError(f"{os.path.join(folder, 'projector_config.pbtxt')}: {field} {relative!r} resolves outside "
                           "the config's folder (absolute, '..' or a symlink out): refused, fix reads nothing "
                           "outside it (TensorBoard refuses it too): put the file inside the folder, relative path")

@@ -23,6 +23,7 @@ import zipfile
 import pandas as pd
 
 from exporter.errors import ExportError, ExportWarning
+from exporter.paths import resolve_inside
 from exporter.sources.keras_embedding import PAD_LABEL
 from exporter.sources.text_encoding import not_utf8_error, open_text
 from exporter.table import LABEL_COLUMN
@@ -93,19 +94,13 @@ def find_vocabularies(path, unicode_errors="strict"):
     seen = set()
     for pattern in VOCABULARY_FILES:
         for candidate in sorted(glob.glob(os.path.join(glob.escape(folder), pattern))):
-            if os.path.isfile(candidate) and candidate not in seen and _inside(folder, candidate):
+            if os.path.isfile(candidate) and candidate not in seen and resolve_inside(folder, candidate):
                 seen.add(candidate)
                 try:
                     found.append(read_vocabulary(candidate))
                 except ExportError:  # e.g. a keras-hub tokenizer.json, which is a config, not a vocabulary
                     continue
     return found
-
-
-def _inside(folder, path):
-    """False for a file that resolves outside `folder` (a symlink out): it is never read."""
-    root = os.path.realpath(folder)
-    return os.path.commonpath([root, os.path.realpath(path)]) == root
 
 
 def choose_vocabulary(vocabularies, rows):

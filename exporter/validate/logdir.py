@@ -23,6 +23,7 @@ from tensorboard.plugins.projector import metadata as projector_metadata
 from tensorboard.plugins.projector import projector_plugin
 from tensorboard.plugins.projector.projector_config_pb2 import ProjectorConfig
 
+from exporter.paths import resolve_inside
 from exporter.validate.findings import ERROR, WARNING
 from exporter.validate.folders import walk_folders
 from exporter.validate.tensors import latest_checkpoint
@@ -145,9 +146,8 @@ def _find_latest_checkpoint(folder, logdir):
 
 
 def inside(logdir, path):
-    """Whether `path` (symlinks resolved) is `logdir` or below it."""
-    root = os.path.realpath(logdir)
-    return os.path.commonpath([root, os.path.realpath(path)]) == root
+    """Whether `path` (relative: to the working directory, as TensorBoard resolves it) is in `logdir`."""
+    return resolve_inside(logdir, os.path.abspath(path)) is not None
 
 
 def _is_keras_callback_output(folder):

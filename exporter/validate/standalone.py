@@ -17,6 +17,7 @@ import os
 
 import numpy as np
 
+from exporter.paths import resolve_inside
 from exporter.validate import frontend, tensors
 from exporter.validate.assets import check_bookmarks
 from exporter.validate.findings import ERROR, WARNING
@@ -84,9 +85,8 @@ def _local(report, config_path, url, field):
     finding) for paths resolving outside it, which are never read."""
     if not url or "://" in url:
         return None
-    folder = os.path.realpath(os.path.dirname(config_path))
-    file = os.path.realpath(os.path.join(folder, url))
-    if os.path.commonpath([folder, file]) != folder:
+    file = resolve_inside(os.path.dirname(config_path), url)
+    if file is None:
         report.add(WARNING, config_path, f"{field} {url!r} resolves outside the config's folder (absolute, '..' "
                    "or a symlink out): not checked, validate reads nothing outside it",
                    "keep the files beside projector_config.json and use relative paths")
