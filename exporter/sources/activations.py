@@ -9,8 +9,10 @@ Example:
 (10, 4)
 """
 
+import contextlib
 import difflib
 import sys
+import warnings
 
 import numpy as np
 from tqdm.auto import tqdm
@@ -44,19 +46,20 @@ def layer_outputs(model, layer, inputs, *, batch_size=256, progress=True):
     out = None
     chunks = []
     filled = 0
-    for batch in tqdm(batches, total=total, desc=f"{target.name} outputs", unit="batch", disable=not progress):
-        values = reader(batch) if reader else batch
-        for stage in stages:  # one model per nesting level: a nested model's layers are not wired to the outer inputs
-            values = stage.predict_on_batch(values)
-        values = np.asarray(values, np.float32)
-        values = values.reshape(len(values), -1)
-        if total is None:
-            chunks.append(values)
-            continue
-        if out is None:
-            out = np.empty((len(inputs), values.shape[1]), np.float32)
-        out[filled : filled + len(values)] = values
-        filled += len(values)
+    with _ids_narrowing_quietly(reader):
+        for batch in tqdm(batches, total=total, desc=f"{target.name} outputs", unit="batch", disable=not progress):
+            values = reader(batch) if reader else batch
+            for stage in stages:  # one model per nesting level: a nested model's layers are not wired to the outer inputs
+                values = stage.predict_on_batch(values)
+            values = np.asarray(values, np.float32)
+            values = values.reshape(len(values), -1)
+            if total is None:
+                chunks.append(values)
+                continue
+            if out is None:
+                out = np.empty((len(inputs), values.shape[1]), np.float32)
+            out[filled : filled + len(values)] = values
+            filled += len(values)
     if total is None:
         if not chunks:
             raise ExportError("the dataset yielded no examples: nothing to export")
@@ -128,6 +131,17 @@ def _stages(chain, reader):
         if not last:
             inputs = layer.inputs
     return stages
+
+
+@contextlib.contextmanager
+def _ids_narrowing_quietly(reader):
+    """JAX computes in int32: the text layer's int64 token ids narrow, harmlessly (ids < 2**31)."""
+    if reader is None:
+        yield
+        return
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Explicitly requested dtype int64", category=UserWarning)
+        yield
 
 
 def _string_reader(model):
