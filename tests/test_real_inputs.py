@@ -386,3 +386,42 @@ def test_custom_objects_are_supplied_on_request_and_their_absence_is_named(tutor
                           timeout=300)
     assert done.returncode == 0, done.stderr
     assert "exported activations: 6 x 16" in done.stdout
+
+
+BAD_FILES = {
+    "garbage.bin": bytes(range(256)) * 8,
+    "empty.txt": b"",
+    "fake.h5": b"\x89HDF\r\n\x1a\nxxxx",
+    "fake.keras": b"PK\x03\x04junk",
+    "garbage.npy": b"\x93NUMPY" + bytes(range(256)),
+    "latin1.txt": "caf\u00e9\n".encode("latin-1"),
+    "short.vec": b"2 3\ncat 1 2 3\n",
+    "missing.txt": None,
+    "folder": "dir",
+}
+
+
+@pytest.mark.parametrize("bad", sorted(BAD_FILES))
+def test_bad_files_in_every_command_are_one_error_line(tmp_path, capsys, bad):
+    """Every command that reads a file, given a bad one: exit status 2, one `error:` line, no traceback."""
+    content = BAD_FILES[bad]
+    path = tmp_path / bad
+    if content == "dir":
+        path.mkdir()
+    elif content is not None:
+        path.write_bytes(content)
+    good = tmp_path / "good.npy"
+    np.save(good, np.random.rand(4, 3))
+    (tmp_path / "texts.csv").write_text("text\nthe cat\nthe dog\n")
+    logdir = ["--logdir", tmp_path / "logdir"]
+    commands = [["import", path, *logdir], ["import", good, "--metadata", path, *logdir], ["inspect", path],
+                ["checkpoint", path, *logdir],
+                ["activations", path, "--layer", "x", "--data", tmp_path / "texts.csv", "--text-column", "text", *logdir],
+                ["validate", "--logdir", path]]
+    if bad != "short.vec":  # two lines of text are good input for `text`
+        commands.append(["text", "--data", path, *logdir])
+    for command in commands:
+        status, out, errors = cli(capsys, *command)
+        if command[0] == "validate":  # its report goes to stdout, one finding per line
+            errors += [line for line in out.splitlines() if line.startswith("error: ")]
+        assert status != 0 and len(errors) == 1, (command, errors)
