@@ -93,3 +93,20 @@ def test_the_exporter_reads_such_vocabularies_aligned_and_says_keras_cannot(tmp_
     weights = model.get_layer("words").embeddings.numpy()
     written = np.fromfile(export_file(tmp_path / "logdir", "default", "embedding", "vectors_bytes"), "<f4")
     np.testing.assert_array_equal(written.reshape(weights.shape), weights)
+
+
+def test_bert_classifier_reloads(tmp_path):
+    """The emotion classifier on a (tiny, random) BERT, saved with the project's save_model."""
+    from exporter.sources.sentence_encoder import SentenceEncoder
+    from models.bert.model import build_classifier
+    from models.saving import save_model
+    from tests.test_bert_encoder import write_tiny_bert
+
+    encoder = SentenceEncoder.load(str(write_tiny_bert(tmp_path / "bert")))
+    save_model(build_classifier(encoder.backbone, 3), str(tmp_path / "classifier.keras"))
+    code = (f"import keras_hub, keras; model = keras.saving.load_model({str(tmp_path / 'classifier.keras')!r}); "
+            "print(model.get_layer('flatten').output.shape, model.output.shape)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "(None, 32) (None, 3)"

@@ -12,7 +12,7 @@ import os
 import re
 
 from exporter.cli.arguments import add_logdir
-from exporter.cli.common import add_export_options, add_vocab_fit_args, export_options
+from exporter.cli.common import add_export_options, add_unicode_errors_arg, add_vocab_fit_args, export_options
 
 KERAS_TENSOR_NAME = "layer_with_weights-0/embeddings/.ATTRIBUTES/VARIABLE_VALUE"
 SNAPSHOTS = "keras_embedding.ckpt-*.weights.h5"
@@ -32,6 +32,7 @@ def register(subparsers):
     )
     add_logdir(parser, positional=True, help="the log_dir given to keras.callbacks.TensorBoard")
     add_vocab_fit_args(parser)
+    add_unicode_errors_arg(parser)
     add_export_options(parser)
     parser.set_defaults(handler=run)
 
@@ -107,7 +108,7 @@ def _plan(folder, args):
         if entry.metadata_path:
             path = _inside(folder, entry.metadata_path, "metadata_path")
             # The callback's usual case: Embedding(max_tokens) above the words the vectorizer saw.
-            metadata = labels_for_rows(Vocabulary(path, read_metadata(path)), rows=len(vectors),
+            metadata = labels_for_rows(Vocabulary(path, read_metadata(path, args.unicode_errors)), rows=len(vectors),
                                        tensor=tensor.name, trim=args.vocab_trim, pad=args.vocab_pad,
                                        unlabelled=None, subject=f"Embedding layer {tensor.layer!r} of {latest}")
             vectors = vectors[: len(metadata)]
