@@ -83,17 +83,19 @@ def compute_layout(vectors, method, *, dims=2, metric="cosine", seed=0, init=Non
 
 
 def _tsne(matrix, *, dims, metric, seed, init, progress, n_jobs):
-    from openTSNE import TSNEEmbedding, affinity, initialization
+    from openTSNE import TSNEEmbedding, affinity, initialization, nearest_neighbors
 
     n = len(matrix)
     if n < 10_000:
         n_jobs = 1  # measured: threads cost ~30x more than they save on small inputs when cores are busy
     perplexity = float(min(30, max(1, (n - 1) / 3)))  # openTSNE needs 3 * perplexity < N
     with _stage("t-SNE neighbours", 1, progress) as bar:
-        affinities = affinity.PerplexityBasedNN(
-            matrix, perplexity=perplexity, metric=metric, n_jobs=n_jobs, random_state=seed,
-            method="exact" if n < 1000 else "annoy",
-        )
+        # The index is built here, not by openTSNE: its own choice imports pynndescent, whose numba
+        # compilation costs ~1-2 min in a fresh process although Annoy (bundled) is what it then uses.
+        index = (nearest_neighbors.Sklearn if n < 1000 else nearest_neighbors.Annoy)(
+            matrix, min(n - 1, int(3 * perplexity)), metric=metric, n_jobs=n_jobs, random_state=seed)
+        affinities = affinity.PerplexityBasedNN(perplexity=perplexity, knn_index=index, n_jobs=n_jobs,
+                                                random_state=seed)
         bar.update()
     if init is None:
         start = initialization.pca(matrix, n_components=dims, random_state=seed)

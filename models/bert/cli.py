@@ -15,6 +15,7 @@ import dataclasses
 import os
 
 from exporter import cli_arguments as options
+from models import LAYOUTS
 from models.bert import RUN
 
 MODEL_FILE = "emotion_classifier.keras"
@@ -45,6 +46,7 @@ def register(subparsers):
     options.add_seed(parser, help="shuffling and initialisation seed")
     options.add_logdir(parser)
     options.add_run(parser, default=RUN)
+    options.add_layouts(parser, default=",".join(LAYOUTS))
     parser.add_argument("--save", metavar="FILE.keras",
                         help=f"where to save the fine-tuned model (default: LOGDIR/RUN/{MODEL_FILE})")
     parser.set_defaults(handler=run)
@@ -61,7 +63,7 @@ def run(args):
     train, test = (load_goemotions(data, split, emotions, seed=args.seed) for split in ("train", "test"))
     print(f"fine-tuning on {len(train)} examples, exporting {len(test)} test examples", flush=True)
     outcome = train_and_export(train, test, logdir=args.logdir, run=args.run, bert=args.bert, epochs=args.epochs,
-                               max_length=args.max_length, model_path=args.save)
+                               max_length=args.max_length, model_path=args.save, layouts=args.layouts)
     for result in outcome.exports.values():
         print(f"exported {result.name}: {result.shape[0]} x {result.shape[1]} -> {result.run_dir}")
     print(f"test accuracy {outcome.accuracy:.3f}, macro-F1 {outcome.macro_f1:.3f}; model saved to {outcome.model_path}")
@@ -88,7 +90,7 @@ class Outcome:
 
 
 def train_and_export(train, test, *, logdir, run=RUN, bert=None, epochs=2, max_length=TRAIN_MAX_LENGTH,
-                     batch_size=32, model_path=None, verbose="auto"):
+                     batch_size=32, model_path=None, verbose="auto", layouts=LAYOUTS):
     """Trains on `train` (DataFrame text, emotion), exports `test` before/after into `logdir/run`, saves the model.
 
     The emotions are those of `train`, in sorted order; `model_path` defaults to
@@ -109,7 +111,8 @@ def train_and_export(train, test, *, logdir, run=RUN, bert=None, epochs=2, max_l
                   batch_size=batch_size, tensorboard_dir=os.path.join(staging, SCALARS_DIR), verbose=verbose)
         after, probabilities, lengths = predict(model, encoder, test["text"])
         metadata = prediction_metadata(test["text"], test["emotion"], probabilities, lengths, emotions)
-        exports = {r.name: r for r in export_before_after(before, after, metadata, logdir=logdir, run=run)}
+        exports = {r.name: r for r in export_before_after(before, after, metadata, logdir=logdir, run=run,
+                                                          layouts=layouts)}
         save_model(model, model_path or os.path.join(staging, MODEL_FILE))
     accuracy, macro_f1 = scores(test["emotion"].map(emotions.index).to_numpy(int), probabilities)
     model_path = model_path or os.path.join(logdir, run, MODEL_FILE)

@@ -41,9 +41,9 @@ def prediction_metadata(texts, true_emotions, probabilities, lengths, emotions):
     })
 
 
-def export_before_after(before, after, metadata, *, logdir, run):
+def export_before_after(before, after, metadata, *, logdir, run, layouts=()):
     """Writes `before` and `after` (N x D each) as tensors BEFORE and AFTER of `logdir/run`."""
     return [
-        export_embeddings(vectors, metadata, logdir=logdir, run=run, name=name, normalize=True)
+        export_embeddings(vectors, metadata, logdir=logdir, run=run, name=name, normalize=True, layouts=layouts)
         for name, vectors in ((BEFORE, before), (AFTER, after))
     ]

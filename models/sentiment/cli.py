@@ -7,6 +7,7 @@ Example:
 
 from exporter import cli_arguments as options
 from models.distribute import add_strategy_argument
+from models import LAYOUTS
 from models.sentiment import RUN
 
 DEMO_EPOCHS = 15
@@ -37,6 +38,7 @@ def register(subparsers):
     options.add_batch_size(parser, default=256, help="global batch size")
     options.add_seed(parser, help="shuffling and initialisation seed")
     add_strategy_argument(parser)
+    options.add_layouts(parser, default=",".join(LAYOUTS))
     parser.set_defaults(handler=run)
 
 
@@ -49,7 +51,7 @@ def run(args):
     )
     data = download() if args.data == "download" else args.data  # None: the bundled sample
     train_and_export(data, logdir=args.logdir, run=args.run, epochs=args.epochs, params=params,
-                     strategy=args.strategy, batch_size=args.batch_size, seed=args.seed)
+                     strategy=args.strategy, batch_size=args.batch_size, seed=args.seed, layouts=args.layouts)
 
 
 def run_demo(logdir):
@@ -57,7 +59,7 @@ def run_demo(logdir):
     train_and_export(None, logdir=logdir, epochs=DEMO_EPOCHS)
 
 
-def train_and_export(data, *, logdir, run=RUN, **options):
+def train_and_export(data, *, logdir, run=RUN, layouts=LAYOUTS, **options):
     """Trains on `data` (see `data.load_imdb`), saves the model, exports the word vectors; prints a summary."""
     from models.sentiment.export import export_words
     from models.sentiment.train import train
@@ -66,7 +68,7 @@ def train_and_export(data, *, logdir, run=RUN, **options):
     if trained.test_accuracy is not None:
         print(f"test accuracy: {trained.test_accuracy:.4f}")
     if trained.is_chief:
-        result = export_words(trained, logdir=logdir, run=run)
+        result = export_words(trained, logdir=logdir, run=run, layouts=layouts)
         n, d = result.shape
         print(f"exported {result.name}: {n} x {d} -> {result.run_dir} (model: {trained.run_dir}/sentiment.keras)")
     return trained

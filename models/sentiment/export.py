@@ -23,7 +23,7 @@ from models.sentiment.model import EMBEDDING_LAYER
 NAME = "words"
 
 
-def export_words(trained, *, logdir="logdir", run=RUN, name=NAME, normalize=True):
+def export_words(trained, *, logdir="logdir", run=RUN, name=NAME, normalize=True, layouts=()):
     """Writes the Embedding rows with their vocabulary and scores to `logdir/run`; returns the `ExportResult`."""
     weights = trained.classifier.get_layer(EMBEDDING_LAYER).embeddings.numpy()
     direction, origin = sentiment_direction(trained.classifier, trained.validation_ids)
@@ -33,7 +33,7 @@ def export_words(trained, *, logdir="logdir", run=RUN, name=NAME, normalize=True
         "sentiment": np.round(((weights - origin) @ direction).astype(np.float64), 4),
     }
     table = embedding_table(trained.classifier, trained.vocabulary, layer=EMBEDDING_LAYER, columns=columns)
-    return export_table(table, logdir=logdir, run=run, name=name, normalize=normalize)
+    return export_table(table, logdir=logdir, run=run, name=name, normalize=normalize, layouts=layouts)
 
 
 def sentiment_direction(classifier, token_ids):

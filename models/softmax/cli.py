@@ -8,6 +8,7 @@ Example:
 
 from exporter import cli_arguments as options
 from models.distribute import add_strategy_argument
+from models import LAYOUTS
 from models.softmax import RUN
 
 DEMO_EPOCHS = 3
@@ -39,13 +40,14 @@ def register(subparsers):
     options.add_run(parser, default=RUN)
     options.add_seed(parser, help="shuffling and initialisation seed")
     add_strategy_argument(parser)
+    options.add_layouts(parser, default=",".join(LAYOUTS))
     parser.set_defaults(handler=run)
 
 
 def run(args):
     train_and_export(args.data, dataset=args.dataset, logdir=args.logdir, run=args.run, epochs=args.epochs,
                      batch_size=args.batch_size, max_tokens=args.vocab_size, seed=args.seed,
-                     strategy=args.strategy)
+                     strategy=args.strategy, layouts=args.layouts)
 
 
 def run_demo(logdir):
@@ -54,7 +56,7 @@ def run_demo(logdir):
 
 
 def train_and_export(data, *, dataset="ag_news", logdir="logdir", run=RUN, strategy="default", seed=0,
-                     **options):
+                     layouts=LAYOUTS, **options):
     """Loads `data` (see `load_news`), trains, saves the model and exports; prints a summary."""
     from models.distribute import is_chief, make_strategy
     from models.saving import staged_run
@@ -69,7 +71,7 @@ def train_and_export(data, *, dataset="ag_news", logdir="logdir", run=RUN, strat
         model, history = train_classifier(news, run_dir=staging, strategy=strategy, seed=seed, **options)
         if not is_chief(strategy):
             return
-        result = export_probabilities(model, news, logdir=logdir, run=run)
+        result = export_probabilities(model, news, logdir=logdir, run=run, layouts=layouts)
     n, d = result.shape
     print(f"test accuracy {history['val_accuracy'][-1]:.4f}; exported {result.name}: {n} x {d} -> {result.run_dir}")
 

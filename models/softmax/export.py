@@ -27,7 +27,7 @@ from models.softmax import RUN
 CORRELATION_PNG = "class_correlation.png"
 
 
-def export_probabilities(model, news, *, logdir="logdir", run=RUN, name="probabilities", progress=True):
+def export_probabilities(model, news, *, logdir="logdir", run=RUN, name="probabilities", progress=True, layouts=()):
     """Predicts `news.test` with `model` and exports tensor `name` of `logdir/run`; returns the `ExportResult`."""
     from models.softmax.model import as_inputs
 
@@ -37,7 +37,7 @@ def export_probabilities(model, news, *, logdir="logdir", run=RUN, name="probabi
     with warnings.catch_warnings():
         # Probabilities are compared as they are: the hint to normalise them does not apply.
         warnings.filterwarnings("ignore", message=".*hint:", category=ExportWarning)
-        result = export_table(table, logdir=logdir, run=run, name=name)
+        result = export_table(table, logdir=logdir, run=run, name=name, layouts=layouts)
     write_atomic(os.path.join(result.run_dir, CORRELATION_PNG), png)
     return result
 

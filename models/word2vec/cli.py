@@ -1,6 +1,7 @@
 """`projector-train word2vec`: skip-gram word2vec on an artificial language, a snapshot per epoch."""
 
 from exporter import cli_arguments as options
+from models import LAYOUTS
 
 at_least = options.at_least
 
@@ -39,6 +40,7 @@ def register(subparsers):
     parser.add_argument("--watch", metavar="WORD", default="bbb",
                         help="word whose similarities are logged as scalars (default: %(default)s)")
     options.add_seed(parser, help="seed of the language and the training")
+    options.add_layouts(parser, default=",".join(LAYOUTS))
     parser.set_defaults(handler=run)
 
 
@@ -46,7 +48,7 @@ def run(args):
     train_and_export(
         args.language, logdir=args.logdir, run=args.run, epochs=args.epochs, num_sentences=args.sentences,
         sentence_length=args.sentence_length, width=args.width, num_words=args.vocab_size, dim=args.embedding_dim,
-        every=args.every, keep=args.keep, watch=args.watch, seed=args.seed,
+        every=args.every, keep=args.keep, watch=args.watch, seed=args.seed, layouts=args.layouts,
     )
 
 

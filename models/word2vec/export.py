@@ -20,12 +20,13 @@ from models.word2vec.model import EMBEDDING_LAYER
 PICTURE = "pca.png"
 
 
-def snapshot_callback(logdir, run, words, *, watch="bbb", every=1, keep=None):
+def snapshot_callback(logdir, run, words, *, watch="bbb", every=1, keep=None, layouts=()):
     """A `ProjectorCallback` exporting layer `embedding` as tensors `embedding.epoch-NNN` of `logdir/run`.
 
     `watch` is a word whose cosine similarity to every other word is logged at
     each snapshot (TensorBoard Scalars `embedding/sim(bbb, ...)`, Text: its
-    nearest neighbours); None logs none.
+    nearest neighbours); None logs none. `layouts` ("tsne", "umap"): full-data layouts of each
+    snapshot, each started from the previous snapshot's, so words move smoothly between epochs.
     """
     from exporter import ProjectorCallback
 
@@ -37,7 +38,7 @@ def snapshot_callback(logdir, run, words, *, watch="bbb", every=1, keep=None):
     return ProjectorCallback(
         logdir, run, embeddings={EMBEDDING_LAYER: words},
         watch={watch: [w for w in words if w != watch]} if watch else (),
-        every=every, keep=keep, on_snapshot=draw, normalize=True,
+        every=every, keep=keep, on_snapshot=draw, normalize=True, layouts=layouts,
     )
 
 

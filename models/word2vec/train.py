@@ -7,6 +7,7 @@ Example:
 (26, 16)
 """
 
+from models import LAYOUTS
 from models.word2vec import data
 from models.word2vec.export import snapshot_callback
 from models.word2vec.model import EMBEDDING_LAYER, build_model, training_examples
@@ -31,10 +32,11 @@ def train(
     watch="bbb",
     seed=0,
     verbose=1,
+    layouts=LAYOUTS,
 ):
     """Returns the trained Keras model; with `logdir`, snapshots go to run `run` (default `word2vec-<language>`).
 
-    `watch`, `every`, `keep`: see `export.snapshot_callback`.
+    `watch`, `every`, `keep`, `layouts`: see `export.snapshot_callback`.
     """
     import keras
 
@@ -51,7 +53,8 @@ def train(
     callbacks = []
     if logdir is not None:
         run = run or f"word2vec-{language}"
-        callbacks.append(snapshot_callback(logdir, run, words, watch=watch, every=every, keep=keep))
+        callbacks.append(snapshot_callback(logdir, run, words, watch=watch, every=every, keep=keep,
+                                           layouts=layouts))
     model.fit((targets, contexts), labels, batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks)
     return model
 
