@@ -112,8 +112,12 @@ def read_tensorboard_config(run_dir):
     config = ProjectorConfig()
     path = os.path.join(run_dir, TENSORBOARD_CONFIG)
     if os.path.isfile(path):
-        with open(path, encoding="utf-8") as f:
-            text_format.Parse(f.read(), config)
+        try:
+            with open(path, encoding="utf-8") as f:
+                text_format.Parse(f.read(), config)
+        except (UnicodeDecodeError, text_format.ParseError) as error:
+            raise ExportError(f"{path} does not parse ({str(error).splitlines()[0]}), and TensorBoard fails on it "
+                              "too: repair or remove it (`projector-export validate` says where)") from None
     return config
 
 
@@ -122,8 +126,14 @@ def read_standalone_config(run_dir):
     path = os.path.join(run_dir, STANDALONE_CONFIG)
     if not os.path.isfile(path):
         return {"embeddings": []}
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
+    try:
+        with open(path, encoding="utf-8") as f:
+            config = json.load(f)
+        if isinstance(config.get("embeddings"), list):
+            return config
+    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+        pass
+    raise ExportError(f"{path} is not a projector config ({{\"embeddings\": [...]}}): repair or remove it")
 
 
 def list_exports(logdir, run):

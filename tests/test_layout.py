@@ -330,3 +330,15 @@ def test_help_validate_import_and_neighbours_never_import_tensorflow(tmp_path):
                                 env=env, timeout=300)
         assert result.returncode == 0, (command, result.stderr)
         assert not log.exists(), f"{command[0]} imported TensorFlow"
+
+
+def test_a_broken_config_in_the_run_is_one_line_and_nothing_changes(tmp_path):
+    export(tmp_path)
+    run_dir = tmp_path / "r"
+    for filename, text in (("projector_config.json", "[1]"), ("projector_config.pbtxt", "embeddings {{")):
+        original = (run_dir / filename).read_text()
+        (run_dir / filename).write_text(text)
+        with pytest.raises(ExportError, match=f"{filename}.*repair or remove it"):
+            export(tmp_path, name="other")
+        assert not (run_dir / exports.EXPORTS_FOLDER / "other").exists()
+        (run_dir / filename).write_text(original)
