@@ -136,7 +136,7 @@ def _umap(matrix, *, dims, metric, seed, init, progress, n_jobs):
             )
         bar.update()
     # A warm start is already arranged: fewer, gentler epochs keep points near where they were.
-    warm = {} if init is None else {"n_epochs": 100, "learning_rate": 0.5}
+    warm = {} if init is None else {"n_epochs": 50, "learning_rate": 0.2}
     reducer = umap.UMAP(
         n_components=dims, n_neighbors=neighbours, metric=metric, random_state=seed,
         init="spectral" if init is None else init, precomputed_knn=(indices, distances), **warm,
