@@ -425,3 +425,27 @@ def test_bad_files_in_every_command_are_one_error_line(tmp_path, capsys, bad):
         if command[0] == "validate":  # its report goes to stdout, one finding per line
             errors += [line for line in out.splitlines() if line.startswith("error: ")]
         assert status != 0 and len(errors) == 1, (command, errors)
+
+
+def test_keras3_model_checkpointed_with_its_optimizer_offers_its_weights_not_the_adam_moments(tmp_path, capsys):
+    """tf.train.Checkpoint(model=..., optimizer=...) on a Keras 3 model files the weights under the optimizer."""
+    import keras
+    import tensorflow as tf
+
+    ids = keras.Input((5,), dtype="int32")
+    pooled = keras.layers.GlobalAveragePooling1D()(keras.layers.Embedding(30, 8, name="words")(ids))
+    model = keras.Model(ids, keras.layers.Dense(1)(pooled))
+    model.compile("adam", "mse")
+    model.fit(np.random.randint(0, 30, (16, 5)), np.random.rand(16, 1), verbose=0, epochs=1)
+    tf.train.Checkpoint(model=model, optimizer=model.optimizer).save(str(tmp_path / "ckpt" / "c"))
+    status, out, _ = cli(capsys, "inspect", tmp_path / "ckpt")
+    listed = out.split("other tensors")[0]
+    assert status == 0 and "words/embeddings  30 x 8  float32  (layer words)" in listed, out
+    assert "momentum" not in listed and "velocity" not in listed and "(6 optimizer state," in out
+    assert "adam/words_embeddings_velocity  30 x 8  float32  (optimizer state of words/embeddings)" in cli(
+        capsys, "inspect", tmp_path / "ckpt", "--all")[1]
+    assert cli(capsys, "checkpoint", tmp_path / "ckpt", "--tensor", "words", "--logdir", tmp_path / "logdir")[0] == 0
+    from exporter.exports import read_export
+
+    np.testing.assert_array_equal(read_export(str(tmp_path / "logdir"), "default", "embedding").vectors,
+                                  model.get_layer("words").embeddings.numpy())

@@ -56,15 +56,27 @@ def tensors_of(reader, source):
     full_names = variable_names(reader, source)
     found = []
     for key in sorted(shapes):
-        if any(skip in key for skip in _SKIPPED):
+        # A Keras 3 model saved with its optimizer (tf.train.Checkpoint(model=..., optimizer=...)) stores its
+        # weights under optimizer/_trainable_variables/N and the optimizer state under optimizer/_variables/N.
+        weight, state = "/_trainable_variables/" in key, "optimizer/_variables/" in key
+        if not (weight or state) and any(skip in key for skip in _SKIPPED):
             continue
-        name = key.removesuffix(_VALUE_SUFFIX)
+        name = full_names[key] if (weight or state) and key in full_names else key.removesuffix(_VALUE_SUFFIX)
         owner = full_names.get(key, name)
         layer = owner.rsplit("/", 1)[0] if "/" in owner else None
         slot = _TF1_SLOT.match(key)
         slot_of = slot.group(1) if slot and shapes.get(slot.group(1)) == shapes[key] else None
+        if state:
+            slot_of = _keras3_slot_owner(name, [full_names.get(k, "") for k in shapes if "/_trainable_variables/" in k])
         found.append(TensorInfo(name, tuple(shapes[key]), dtypes[key].name, layer, key, slot_of))
     return found
+
+
+def _keras3_slot_owner(name, weights):
+    """The weight a Keras 3 optimizer variable belongs to ("adam/words_embeddings_momentum" -> "words/embeddings")."""
+    flat = name.split("/", 1)[-1]
+    owners = [w for w in weights if w and flat.startswith(w.replace("/", "_") + "_")]
+    return max(owners, key=len) if owners else name.split("/", 1)[0]
 
 
 def read_tensor(path, tensor):
