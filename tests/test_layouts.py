@@ -42,8 +42,7 @@ def test_layout_keeps_each_points_neighbours_in_its_own_cluster(data, method):
     coords = compute_layout(vectors, method, progress=False)
     share = own_cluster_share(coords, cluster)
     assert coords.shape == (len(vectors), 2) and np.isfinite(coords).all()
-    assert share.mean() >= 0.95, share.mean()
-    assert np.quantile(share, 0.05) >= 0.9  # not a mean hiding a broken cluster
+    assert share.min() >= 0.95, (share.min(), share.mean())  # every point, not only on average
     # The same seed gives the same layout.
     np.testing.assert_array_equal(coords, compute_layout(vectors, method, progress=False))
 
