@@ -33,7 +33,8 @@ def export_words(trained, *, logdir="logdir", run=RUN, name=NAME, normalize=True
         "sentiment": np.round(((weights - origin) @ direction).astype(np.float64), 4),
     }
     table = embedding_table(trained.classifier, trained.vocabulary, layer=EMBEDDING_LAYER, columns=columns)
-    return export_table(table, logdir=logdir, run=run, name=name, normalize=normalize, layouts=layouts)
+    return export_table(table, logdir=logdir, run=run, name=name, normalize=normalize, layouts=layouts,
+                        color_by="sentiment")
 
 
 def sentiment_direction(classifier, token_ids):

@@ -37,7 +37,7 @@ def export_probabilities(model, news, *, logdir="logdir", run=RUN, name="probabi
     with warnings.catch_warnings():
         # Probabilities are compared as they are: the hint to normalise them does not apply.
         warnings.filterwarnings("ignore", message=".*hint:", category=ExportWarning)
-        result = export_table(table, logdir=logdir, run=run, name=name, layouts=layouts)
+        result = export_table(table, logdir=logdir, run=run, name=name, layouts=layouts, color_by="true_class")
     write_atomic(os.path.join(result.run_dir, CORRELATION_PNG), png)
     return result
 
