@@ -37,7 +37,7 @@ def test_anchors_first_then_test_rows_with_aligned_metadata():
     assert rows["title"].tolist() == test["title"].tolist()
     assert rows["true_class"].tolist() == [CLASSES[c] for c in test["label"]]
     assert rows["predicted_class"].tolist() == [CLASSES[c] for c in probs.argmax(axis=1)]
-    assert rows["confidence"].tolist() == [f"{p:.3f}" for p in probs.max(axis=1)]
+    assert rows["confidence"].tolist() == np.round(probs.max(axis=1).astype(float), 3).tolist()
     assert rows["correct"].tolist() == ["yes" if t == p else "no" for t, p in
                                         zip(test["label"], probs.argmax(axis=1))]
 
