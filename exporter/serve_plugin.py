@@ -6,7 +6,7 @@
   `max_points` rows (default: all); every other route is TensorBoard's.
 - Raw float32 `tensor_path` files (with `tensor_shape`) and checkpoint tensors are
   memory-mapped and streamed in 4 MB pieces: no copy of the matrix is held, however
-  big it is. Checkpoints are read without TensorFlow (`exporter.serve_checkpoint`).
+  big it is. Checkpoints are read without TensorFlow (`exporter.checkpoint_bundle`).
 - `/metadata` is re-cut so no character straddles the frontend's 1,000,000-byte
   decoding slices (see `exporter.writers.tsv.align_to_slices`).
 - Configs reload when a `projector_config.pbtxt`, a `checkpoint` state file or a
@@ -35,7 +35,7 @@ from tensorboard.plugins.projector.projector_plugin import ProjectorPlugin
 from werkzeug import wrappers
 
 from exporter.errors import ExportError
-from exporter.serve_checkpoint import STATE_FILE, CheckpointBundle, latest_checkpoint
+from exporter.checkpoint_bundle import STATE_FILE, CheckpointBundle, latest_checkpoint
 from exporter.writers.tsv import align_to_slices
 
 _CHUNK_BYTES = 4 << 20

@@ -26,7 +26,7 @@ from tensorboard.plugins.projector.projector_config_pb2 import ProjectorConfig
 from exporter.paths import resolve_inside
 from exporter.validate.findings import ERROR, WARNING
 from exporter.validate.folders import walk_folders
-from exporter.validate.tensors import latest_checkpoint
+from exporter.checkpoint_bundle import latest_checkpoint
 
 CONFIG_FILE = projector_metadata.PROJECTOR_FILENAME
 

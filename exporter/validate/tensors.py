@@ -13,9 +13,10 @@ line 2 ends with a tab: TensorBoard's float('') fails
 
 import codecs
 import os
-import re
 
 import numpy as np
+
+from exporter.checkpoint_bundle import CheckpointBundle
 
 _BLOCK_LINES = 4096
 #: Longest tensor_path line read (about a million values): longer lines are reported, not parsed.
@@ -164,53 +165,13 @@ def checkpoint_matrices(reader):
             if len(shape) == 2 and ".OPTIMIZER_SLOT" not in name}
 
 
-# --- checkpoints without TensorFlow ---------------------------------------------------------------
-# A TensorFlow checkpoint's `.index` is a LevelDB-format table mapping each tensor name to a
-# BundleEntryProto (dtype, shape, shard, offset, size). Reading it here lists a checkpoint's
-# variables without TensorFlow's 4-6 s start-up; values of float32/float64 tensors are read the
-# same way. Anything else (compressed blocks, sliced variables, other dtypes) goes to TensorFlow.
-
-_TABLE_MAGIC = 0xDB4775248B80FB57
-_NUMPY_DTYPES = {1: "<f4", 2: "<f8"}  # DT_FLOAT, DT_DOUBLE
-
-
-class CheckpointReader:
-    """`tf.train.load_checkpoint`'s reader interface over a parsed index; TensorFlow only for other dtypes."""
-
-    def __init__(self, prefix, entries, num_shards):
-        self.prefix, self._entries, self._num_shards = prefix, entries, num_shards
-        self._tf_reader = None
-
-    def get_variable_to_shape_map(self):
-        return {name: entry["shape"] for name, entry in self._entries.items()}
-
-    def has_tensor(self, name):
-        return name in self._entries
-
-    def get_tensor(self, name):
-        entry = self._entries[name]
-        numpy_dtype = _NUMPY_DTYPES.get(entry["dtype"])
-        if numpy_dtype is None or entry.get("sliced"):
-            if self._tf_reader is None:
-                import tensorflow as tf  # a dtype or layout read only by TensorFlow
-
-                self._tf_reader = tf.train.load_checkpoint(self.prefix)
-            return self._tf_reader.get_tensor(name)
-        shard = f"{self.prefix}.data-{entry['shard']:05d}-of-{self._num_shards:05d}"
-        count = int(np.prod(entry["shape"], dtype=np.int64))
-        return np.fromfile(shard, numpy_dtype, count=count, offset=entry["offset"]).reshape(entry["shape"])
-
-
 def open_checkpoint(prefix):
     """A reader of checkpoint `prefix`, or None where TensorBoard's `tf.train.load_checkpoint` also fails."""
     try:
-        with open(prefix + ".index", "rb") as f:
-            data = f.read()
-        entries, num_shards = _parse_index(data)
-        for shard in {e["shard"] for e in entries.values()}:
-            if not os.path.isfile(f"{prefix}.data-{shard:05d}-of-{num_shards:05d}"):
-                return None
-        return CheckpointReader(prefix, entries, num_shards)
+        reader = CheckpointBundle(prefix, numpy_only=False)
+        if not all(os.path.isfile(shard) for shard in reader.shards()):
+            return None
+        return reader
     except (OSError, ValueError, IndexError, KeyError):
         pass
     try:
@@ -221,96 +182,3 @@ def open_checkpoint(prefix):
         return tf.train.load_checkpoint(prefix)
     except Exception:  # TensorBoard catches everything here too
         return None
-
-
-def _parse_index(data):
-    """({name: {"dtype", "shape", "shard", "offset", "sliced"}}, num_shards) of a tensor bundle index."""
-    if len(data) < 48 or int.from_bytes(data[-8:], "little") != _TABLE_MAGIC:
-        raise ValueError("not a table")
-    footer = data[-48:-8]
-    _, pos = _varint(footer, 0)
-    _, pos = _varint(footer, pos)  # metaindex handle (unused)
-    index_offset, pos = _varint(footer, pos)
-    index_size, _ = _varint(footer, pos)
-    entries, num_shards = {}, 1
-    for _, handle in _block_entries(data, index_offset, index_size):
-        offset, pos = _varint(handle, 0)
-        size, _ = _varint(handle, pos)
-        for key, value in _block_entries(data, offset, size):
-            fields = _proto_fields(value)
-            if key == b"":
-                num_shards = fields.get(1, [1])[0]
-                continue
-            shape = []
-            for dim in _proto_fields(fields.get(2, [b""])[0]).get(2, []):
-                shape.append(_proto_fields(dim).get(1, [0])[0])
-            entries[key.decode("utf-8", "replace")] = {
-                "dtype": fields.get(1, [0])[0], "shape": shape, "shard": fields.get(3, [0])[0],
-                "offset": fields.get(4, [0])[0], "sliced": 7 in fields,
-            }
-    return entries, num_shards
-
-
-def _block_entries(data, offset, size):
-    block = data[offset : offset + size]
-    if data[offset + size] != 0:
-        raise ValueError("compressed block")
-    restarts = int.from_bytes(block[-4:], "little")
-    end = len(block) - 4 * (restarts + 1)
-    pos, key = 0, b""
-    while pos < end:
-        shared, pos = _varint(block, pos)
-        unshared, pos = _varint(block, pos)
-        length, pos = _varint(block, pos)
-        key = key[:shared] + block[pos : pos + unshared]
-        pos += unshared
-        yield key, block[pos : pos + length]
-        pos += length
-
-
-def _varint(data, pos):
-    value = shift = 0
-    while True:
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return value, pos
-        shift += 7
-
-
-def _proto_fields(data):
-    """{field number: [values]} of a protobuf message (varints and length-delimited fields as bytes)."""
-    fields, pos = {}, 0
-    while pos < len(data):
-        tag, pos = _varint(data, pos)
-        number, wire = tag >> 3, tag & 7
-        if wire == 0:
-            value, pos = _varint(data, pos)
-        elif wire == 2:
-            length, pos = _varint(data, pos)
-            value, pos = data[pos : pos + length], pos + length
-        elif wire == 5:
-            value, pos = data[pos : pos + 4], pos + 4
-        elif wire == 1:
-            value, pos = data[pos : pos + 8], pos + 8
-        else:
-            raise ValueError(f"wire type {wire}")
-        fields.setdefault(number, []).append(value)
-    return fields
-
-
-def latest_checkpoint(folder):
-    """`tf.train.latest_checkpoint(folder)` without TensorFlow: the state file's prefix if its index exists."""
-    state = os.path.join(folder, "checkpoint")
-    try:
-        with open(state, encoding="utf-8") as f:
-            match = re.search(r'^model_checkpoint_path:\s*"((?:[^"\\]|\\.)*)"', f.read(), re.M)
-    except (OSError, UnicodeDecodeError):
-        return None
-    if not match:
-        return None
-    prefix = match.group(1).encode("latin-1", "backslashreplace").decode("unicode_escape")
-    if not os.path.isabs(prefix):
-        prefix = os.path.join(folder, prefix)
-    return prefix if os.path.isfile(prefix + ".index") or os.path.isfile(prefix) else None

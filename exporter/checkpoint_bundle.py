@@ -4,9 +4,9 @@ A checkpoint is an `.index` table (LevelDB SSTable format, uncompressed as Tenso
 writes it) of `BundleEntryProto`s, each giving a tensor's dtype, shape, shard and
 byte offset, and `.data-*` shards holding the raw little-endian values. TensorBoard
 reads checkpoints only through TensorFlow (`tf.train.load_checkpoint`); this reader
-offers the same three methods to TensorBoard's plugin without importing it, and
-without reading the values: hand-written because neither TensorBoard nor NumPy reads
-the format, and TensorFlow would load the whole matrix into memory.
+offers the same three methods without importing it (to `serve`'s plugin and to
+`validate`), and without reading the values: hand-written because neither TensorBoard
+nor NumPy reads the format, and TensorFlow would load the whole matrix into memory.
 
 Example:
 >>> import os, tempfile
@@ -29,7 +29,7 @@ _STATE = re.compile(r'^model_checkpoint_path:\s*"((?:[^"\\]|\\.)*)"', re.M)
 
 
 def latest_checkpoint(folder):
-    """The checkpoint prefix the `checkpoint` state file in `folder` names, if its index exists."""
+    """`tf.train.latest_checkpoint(folder)` without TensorFlow: the state file's prefix if its index exists."""
     try:
         with open(os.path.join(folder, STATE_FILE), encoding="utf-8") as f:
             match = _STATE.search(f.read())
@@ -37,8 +37,9 @@ def latest_checkpoint(folder):
         return None
     if not match:
         return None
-    prefix = os.path.join(folder, match.group(1).encode().decode("unicode_escape"))
-    return prefix if os.path.isfile(prefix + ".index") else None
+    prefix = match.group(1).encode("latin-1", "backslashreplace").decode("unicode_escape")
+    prefix = os.path.join(folder, prefix)  # an absolute prefix stays as it is
+    return prefix if os.path.isfile(prefix + ".index") or os.path.isfile(prefix) else None
 
 
 class CheckpointBundle:
@@ -46,12 +47,16 @@ class CheckpointBundle:
 
     Args:
       prefix: the checkpoint prefix (`<folder>/model.ckpt-12`, without `.index`).
+      numpy_only: list only the tensors NumPy can map (what `serve` offers without
+        TensorFlow); otherwise list every tensor, as TensorBoard does, and read the
+        others (other dtypes, partitioned variables) through TensorFlow.
 
     Raises `ValueError` for an index this reader cannot parse (compressed, corrupt).
     """
 
-    def __init__(self, prefix):
+    def __init__(self, prefix, *, numpy_only=True):
         self.prefix = prefix
+        self._tf_reader = None
         with open(prefix + ".index", "rb") as f:
             table = f.read()
         header, *entries = _table_entries(table)
@@ -65,11 +70,17 @@ class CheckpointBundle:
         for key, value in entries:
             entry = _fields(value)
             dtype = _DTYPES.get(entry.get(1, [0])[0])
-            if dtype is None or 7 in entry:  # another dtype, or a partitioned variable
+            if 7 in entry:  # a partitioned variable
+                dtype = None
+            if dtype is None and numpy_only:
                 continue
             shape = [d.size for d in TensorShapeProto.FromString(entry.get(2, [b""])[0]).dim]
             shard = f"{prefix}.data-{entry.get(3, [0])[0]:05d}-of-{num_shards:05d}"
             self._entries[key.decode("utf-8", "replace")] = (shard, entry.get(4, [0])[0], dtype, shape)
+
+    def shards(self):
+        """The `.data` files holding the listed tensors."""
+        return {shard for shard, *_ in self._entries.values()}
 
     def get_variable_to_shape_map(self):
         return {name: shape for name, (_, _, _, shape) in self._entries.items()}
@@ -80,6 +91,12 @@ class CheckpointBundle:
     def get_tensor(self, name):
         """The tensor, memory-mapped (nothing is read until it is used)."""
         shard, offset, dtype, shape = self._entries[name]
+        if dtype is None:
+            if self._tf_reader is None:
+                import tensorflow as tf  # a dtype or layout only TensorFlow reads
+
+                self._tf_reader = tf.train.load_checkpoint(self.prefix)
+            return self._tf_reader.get_tensor(name)
         if 0 in shape:
             return np.zeros(shape, dtype)
         return np.memmap(shard, dtype=dtype, mode="r", offset=offset, shape=tuple(shape))
