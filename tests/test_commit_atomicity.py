@@ -31,7 +31,7 @@ _CHILD = textwrap.dedent(
     """
     import os, shutil, signal, sys
     import numpy as np
-    from exporter import export as export_module
+    from exporter import commit as commit_module
     from exporter.cli import main
 
     logdir, source, labels, kill_at, sig = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
@@ -52,7 +52,7 @@ _CHILD = textwrap.dedent(
     for attr in ("rename", "replace", "unlink", "rmdir", "link", "mkdir"):
         counted(os, attr)
     counted(shutil, "rmtree")
-    commit = export_module._commit
+    commit = commit_module.commit
 
     def commit_counted(*args, **kwargs):
         state["active"] = True
@@ -61,7 +61,7 @@ _CHILD = textwrap.dedent(
         finally:
             state["active"] = False
 
-    export_module._commit = commit_counted
+    commit_module.commit = commit_counted
     code = main(["import", source, "--metadata", labels, "--logdir", logdir, "--run", "r", "--name", "words"])
     print(f"steps {state['count']}")
     sys.exit(code)
