@@ -41,6 +41,7 @@ demo: venv
 	$(BIN)/projector-export validate --logdir $(LOGDIR)
 	@echo
 	@echo "Now run:  $(BIN)/tensorboard --logdir $(LOGDIR)"
+	@echo "     or:  $(BIN)/projector-export serve --logdir $(LOGDIR)   (every point, no 100,000 cap)"
 
 test: venv chromium
 	$(BIN)/python -m pytest -q
