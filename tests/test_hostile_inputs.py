@@ -7,6 +7,7 @@ import json
 import os
 import resource
 import zipfile
+from pathlib import Path
 
 import h5py
 import numpy as np
@@ -286,3 +287,62 @@ def test_validate_reads_no_checkpoint_outside_the_logdir(tmp_path):
     assert any("outside the logdir" in f.message for f in report.findings if f.severity == "warning"), report.findings
     assert report.embeddings == ["r/t"] and report.ok, report.findings
     assert not any(str(outside) in f.path or str(tmp_path / "checkpoint") == f.path for f in report.findings)
+
+
+def _opened_files(run):
+    """The paths `run()` opens (Python's audit events: open, NumPy's fromfile and memmap, PIL), resolved."""
+    import sys
+
+    opened = []
+    if not hasattr(_opened_files, "log"):
+        _opened_files.log = None
+        sys.addaudithook(lambda event, args: _opened_files.log is not None and event == "open"
+                         and isinstance(args[0], (str, bytes, os.PathLike))
+                         and _opened_files.log.append(os.path.realpath(os.fsdecode(args[0]))))
+    _opened_files.log = opened
+    try:
+        return run(), opened
+    finally:
+        _opened_files.log = None
+
+
+@pytest.mark.parametrize("file, expected", [
+    ("projector_config.pbtxt", "this config resolves outside the logdir"),
+    ("checkpoint", "this checkpoint state file resolves outside the logdir"),
+    ("projector-export.marker-1.index", "outside the logdir (or a file of it is a symlink out)"),
+    ("projector-export.marker-1.data-00000-of-00001", "outside the logdir (or a file of it is a symlink out)"),
+    ("projector_config.json", "this standalone config resolves outside the logdir"),
+    ("metadata", "metadata_path 'projector-export/t/v1/metadata.tsv' resolves outside the config's folder"),
+    ("bookmarks", "bookmarks_path 'projector-export/t/v1/bookmarks.json' resolves outside the config's folder"),
+    ("vectors_bytes", "tensor_path 'projector-export/t/v1/vectors.bytes' resolves outside the config's folder"),
+    ("events", None),
+])
+def test_validate_opens_no_file_symlinked_out_of_the_logdir(tmp_path, file, expected):
+    """Each file validate would read, replaced by a symlink to a copy outside the logdir: reported, never opened."""
+    import shutil
+
+    import exporter
+    from exporter.validate import validate_logdir
+
+    logdir, outside = tmp_path / "logdir", tmp_path / "outside"
+    outside.mkdir()
+    exporter.export_embeddings(np.eye(3, 4), ["a", "b", "c"], logdir=str(logdir), run="r", name="t")
+    run = logdir / "r"
+    if file == "events":
+        path = next(run.glob("events.out.tfevents.*"))
+    elif "." in file or file == "checkpoint":
+        path = run / file
+    else:
+        path = Path(export_file(logdir, "r", "t", file))
+    shutil.move(path, outside / path.name)
+    path.symlink_to(outside / path.name)
+    report, opened = _opened_files(lambda: validate_logdir(str(logdir)))
+    assert not [p for p in opened if p.startswith(str(outside))], opened
+    assert any(p.startswith(str(run)) for p in opened), opened  # the hook sees validate's reads
+    messages = [f"{f.severity}: {f.message}" for f in report.findings]
+    if expected is None:
+        assert report.ok and report.embeddings == ["r/t"], messages
+    else:
+        assert any(expected in m for m in messages), messages
+        severity = "error" if "config's folder" in expected else "warning"  # TensorBoard refuses those itself
+        assert any(m.startswith(severity) and expected in m for m in messages), messages

@@ -26,7 +26,7 @@ from tensorboard.plugins.projector.projector_config_pb2 import ProjectorConfig
 from exporter.paths import resolve_inside
 from exporter.validate.findings import ERROR, WARNING
 from exporter.validate.folders import walk_folders
-from exporter.checkpoint_bundle import latest_checkpoint
+from exporter.checkpoint_bundle import STATE_FILE, latest_checkpoint
 
 CONFIG_FILE = projector_metadata.PROJECTOR_FILENAME
 
@@ -92,6 +92,10 @@ def _load(run, folder, report, logdir):
     `logdir` is read (a checkpoint there is reported instead)."""
     path = os.path.join(folder, CONFIG_FILE)
     config = ProjectorConfig()
+    if os.path.isfile(path) and not inside(logdir, path):
+        report.add(WARNING, path, f"run {run!r}: this config resolves outside the logdir (a symlink out): "
+                   f"TensorBoard reads it, {NOT_READ}", "keep the config inside the logdir")
+        return None
     if os.path.isfile(path):
         try:
             with open(path, encoding="utf-8") as f:
@@ -113,18 +117,24 @@ def _load(run, folder, report, logdir):
                                      if not os.path.isabs(checkpoint) else ""),
                    "remove model_checkpoint_path (TensorBoard then finds the run's checkpoint itself)")
         return None
-    if checkpoint is not None and not inside(logdir, checkpoint):
-        report.add(WARNING, path, f"run {run!r}: model_checkpoint_path {checkpoint!r} is outside the logdir: "
-                   "TensorBoard reads it, validate does not (it reads nothing outside the logdir)",
+    if checkpoint is not None and not checkpoint_inside(logdir, checkpoint):
+        report.add(WARNING, path, f"run {run!r}: model_checkpoint_path {checkpoint!r} is outside the logdir (or "
+                   f"a file of it is a symlink out): TensorBoard reads it, {NOT_READ}",
                    "keep the checkpoint inside the logdir, or remove model_checkpoint_path")
         if not has_tensor_files:
             return None
         checkpoint = ""
     if checkpoint is None:
-        checkpoint = _find_latest_checkpoint(projector_plugin._assets_dir_to_logdir(folder), logdir)
-        if checkpoint and not inside(logdir, checkpoint):
+        checkpoint, unread_state = _find_latest_checkpoint(projector_plugin._assets_dir_to_logdir(folder), logdir)
+        if unread_state:
+            report.add(WARNING, unread_state, f"run {run!r}: this checkpoint state file resolves outside the logdir "
+                       f"(a symlink out): TensorBoard reads it, {NOT_READ}",
+                       "keep the checkpoint inside the logdir (projector-export does)")
+            if not has_tensor_files:
+                return None
+        if checkpoint and not checkpoint_inside(logdir, checkpoint):
             report.add(WARNING, path, f"run {run!r}: its checkpoint state file names {checkpoint!r}, outside the "
-                       "logdir: TensorBoard reads it, validate does not (it reads nothing outside the logdir)",
+                       f"logdir (or a file of it is a symlink out): TensorBoard reads it, {NOT_READ}",
                        "keep the checkpoint inside the logdir (projector-export does)")
             checkpoint = None
         if not checkpoint and not has_tensor_files:
@@ -139,15 +149,33 @@ def _load(run, folder, report, logdir):
 
 
 def _find_latest_checkpoint(folder, logdir):
-    """`projector_plugin._find_latest_checkpoint` (a TensorBoard with TensorFlow), without importing TensorFlow;
-    the parent folder only while it is inside `logdir` (the root run's parent is not read)."""
+    """(prefix or None, unread state file or None): `projector_plugin._find_latest_checkpoint` (a TensorBoard
+    with TensorFlow) without importing TensorFlow; the parent folder only while it is inside `logdir` (the root
+    run's parent is not read), and no state file resolving outside `logdir` (returned unread instead)."""
     parent = os.path.join(folder, os.pardir)
-    return latest_checkpoint(folder) or (latest_checkpoint(parent) if inside(logdir, parent) else None)
+    for candidate in (folder, parent) if inside(logdir, parent) else (folder,):
+        state = os.path.join(candidate, STATE_FILE)
+        if os.path.isfile(state) and not inside(logdir, state):
+            return None, state
+        if prefix := latest_checkpoint(candidate):
+            return prefix, None
+    return None, None
+
+
+#: How a finding says a file was skipped because it resolves outside the logdir.
+NOT_READ = "validate did not read it (it reads nothing outside the logdir)"
 
 
 def inside(logdir, path):
-    """Whether `path` (relative: to the working directory, as TensorBoard resolves it) is in `logdir`."""
+    """Whether `path` (relative: to the working directory, as TensorBoard resolves it) is in `logdir`,
+    symlinks followed (`resolve_inside`): validate opens no file for which this is False."""
     return resolve_inside(logdir, os.path.abspath(path)) is not None
+
+
+def checkpoint_inside(logdir, prefix):
+    """Whether checkpoint `prefix` and each file of it (V1 file, `.index`, `.data-*` shards) are in `logdir`."""
+    files = [prefix, prefix + ".index", *glob.glob(glob.escape(prefix) + ".data-*-of-*")]
+    return all(inside(logdir, file) for file in files)
 
 
 def _is_keras_callback_output(folder):

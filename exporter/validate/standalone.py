@@ -21,7 +21,7 @@ from exporter.paths import resolve_inside
 from exporter.validate import frontend, tensors
 from exporter.validate.assets import check_bookmarks
 from exporter.validate.findings import ERROR, WARNING
-from exporter.validate.logdir import files_named
+from exporter.validate.logdir import NOT_READ, files_named, inside
 from exporter.validate.metadata import check_metadata
 
 FILENAME = "projector_config.json"
@@ -34,6 +34,10 @@ def check_standalone_configs(report, logdir, tensorboard_shapes):
     TensorBoard configs, which the standalone entries must agree with.
     """
     for path in files_named(logdir, FILENAME):
+        if not inside(logdir, path):
+            report.add(WARNING, path, f"this standalone config resolves outside the logdir (a symlink out): {NOT_READ}",
+                       "keep projector_config.json inside the logdir")
+            continue
         try:
             with open(path, encoding="utf-8") as f:
                 config = json.load(f)
