@@ -1,7 +1,8 @@
 """`projector-export checkpoint`: one tensor of a model file or checkpoint, with its vocabulary."""
 
 from exporter.cli.common import (
-    add_destination_args, add_export_options, add_unicode_errors_arg, add_vocab_fit_args, export_options, report,
+    add_destination_args, add_export_options, add_unicode_errors_arg, add_vocab_fit_args, exported_rows, export_options,
+    report,
 )
 from exporter.cli.inspect import FORMATS_HELP
 
@@ -35,7 +36,6 @@ def run(args):
     from exporter.errors import ExportWarning
     from exporter.export import export_embeddings
     from exporter.sources import on_disk, vocabulary
-    from exporter.table import sample_indices
 
     disk_format, tensor = on_disk.find_tensor(args.path, args.tensor)
     # Formats that read single rows are read after sampling; the others whole, now (their shape is the matrix's).
@@ -55,11 +55,10 @@ def run(args):
                                             pad=args.vocab_pad)
         rows = len(labels)
         print(f"rows labelled by {chosen.source}")
-    picked = slice(0, rows)
-    if args.max_points is not None and rows > args.max_points and not (args.stratify or args.drop_nonfinite):
-        # The rows the export's sampling keeps, read alone: a 10^6-row tensor sampled to 1000 reads 1000.
-        picked = sample_indices(rows, args.max_points, seed=args.seed)
-        labels = None if labels is None else labels.iloc[picked].reset_index(drop=True)
+    # The rows the export's sampling keeps, read alone: a 10^6-row tensor sampled to 1000 reads 1000.
+    picked = exported_rows(args, rows)
+    if labels is not None and not isinstance(picked, slice):
+        labels = labels.iloc[picked].reset_index(drop=True)
     matrix = on_disk.read_rows(args.path, disk_format, tensor, picked) if whole is None else whole[picked]
     result = export_embeddings(
         matrix, labels, logdir=args.logdir, run=args.run, name=args.name,

@@ -27,7 +27,7 @@ _CHUNK_VALUES = 5_000_000
 def read_vectors(path, unicode_errors="strict"):
     """(float32 matrix, labels or None) from `path`.
 
-    `.npy`: the array. Text (`.tsv`, `.csv`, `.txt`, `.vec`, ...): one point per line;
+    `.npy`: the array, memory-mapped (read-only; nothing read until used). Text (`.tsv`, `.csv`, `.txt`, `.vec`, ...): one point per line;
     a word2vec `N D` first line is checked against the rows and skipped; a non-numeric
     first column (word2vec, GloVe, a labelled TSV) becomes the labels; a non-numeric
     first line is a header. Labels that are not UTF-8 follow `unicode_errors` (see
@@ -97,7 +97,8 @@ def read_vectors(path, unicode_errors="strict"):
 
 
 def read_npy(path):
-    """The array of a `.npy` file, refused in one line unless it is a plain numeric matrix its size promises."""
+    """The array of a `.npy` file, memory-mapped read-only, refused in one line unless it is a plain numeric
+    matrix its size promises."""
     try:
         with open(path, "rb") as f:
             version = np.lib.format.read_magic(f)
@@ -116,7 +117,7 @@ def read_npy(path):
     if needed > os.path.getsize(path):
         raise ExportError(f"{path}: its header promises a {' x '.join(map(str, shape))} {dtype} array "
                           f"({needed:,} bytes) but the file has {os.path.getsize(path):,} bytes: truncated or corrupt")
-    return np.load(path, allow_pickle=False)
+    return np.load(path, mmap_mode="r", allow_pickle=False)  # values are read when used: a sample reads its rows
 
 
 def _first_ragged_line(path, sep, width):

@@ -28,7 +28,7 @@ import contextlib
 import numpy as np
 
 from exporter.errors import ExportError
-from exporter.sources.limits import check_allocation
+from exporter.sources.limits import check_rows
 
 _FIX = "re-save the model (model.save) so the weights are inside it"
 
@@ -66,17 +66,9 @@ def read_rows(dataset, rows=None, *, source):
             f"({declared:,} bytes) but the file stores {stored:,} bytes of it: a size bomb or a truncated "
             f"file, refused before reading: {_FIX}"
         )
-    total = shape[0] if shape else 1
-    if rows is None:
-        count = total
-    elif isinstance(rows, slice):
-        count = len(range(*rows.indices(total)))
-    else:
-        count, rows = len(rows), np.asarray(rows, dtype=np.int64)
-    per_row = declared // total if total else 0
-    # The rows read, and their float32 copy for the export.
-    check_allocation(count * (per_row + per_row // itemsize * 4),
-                     f"{dataset.name!r} ({count:,} of {total:,} rows)", source=source)
+    check_rows(shape, itemsize, rows, repr(dataset.name), source=source)
+    if rows is not None and not isinstance(rows, slice):
+        rows = np.asarray(rows, dtype=np.int64)
     return dataset[()] if rows is None else dataset[rows]
 
 

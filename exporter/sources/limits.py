@@ -15,6 +15,8 @@ m.h5: a 10^19 x 10 float32 tensor needs 1e+11 GB
 
 import os
 
+import numpy as np
+
 from exporter.errors import ExportError
 
 
@@ -38,3 +40,25 @@ def check_allocation(nbytes, what, *, source):
             f"{source}: {what} needs {nbytes / 1e9:.3g} GB, the machine has {available / 1e9:.3g} GB available: "
             "refused before allocating; export fewer rows (--max-points) or use a bigger machine"
         )
+
+
+def check_rows(shape, itemsize, rows, what, *, source):
+    """`check_allocation` for reading `rows` of a tensor of `shape` (`itemsize` bytes a value) and their float32 copy.
+
+    Args:
+      shape: the tensor's declared shape; rows are its first axis.
+      itemsize: bytes per stored value.
+      rows: None (all), a slice, or row indices.
+      what: the tensor, for the message.
+      source: the file, for the message.
+    """
+    shape = tuple(shape)
+    total = shape[0] if shape else 1
+    if rows is None:
+        count = total
+    elif isinstance(rows, slice):
+        count = len(range(*rows.indices(total)))
+    else:
+        count = len(rows)
+    per_row = int(np.prod(shape[1:], dtype=object)) if shape else 1
+    check_allocation(count * per_row * (itemsize + 4), f"{what} ({count:,} of {total:,} rows)", source=source)

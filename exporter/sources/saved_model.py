@@ -16,6 +16,7 @@ import os
 from exporter.sources import tf_checkpoint
 
 MARKER = "saved_model.pb"
+READS_ROWS = True
 
 
 def is_saved_model(path):
@@ -35,8 +36,9 @@ def list_tensors(path):
     return found
 
 
-def read_tensor(path, tensor):
-    return tf_checkpoint.read_tensor(_variables_prefix(path), tensor)
+def read_tensor(path, tensor, rows=None):
+    """The tensor's values (all rows, or only `rows`), read as `tf_checkpoint.read_tensor` reads them."""
+    return tf_checkpoint.read_tensor(_variables_prefix(path), tensor, rows)
 
 
 def _variables_prefix(path):

@@ -12,8 +12,14 @@ import glob
 import os
 import re
 
+import numpy as np
+
+from exporter.checkpoint_bundle import CheckpointBundle
 from exporter.errors import ExportError
 from exporter.sources.inventory import TensorInfo
+from exporter.sources.limits import check_rows
+
+READS_ROWS = True
 
 OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
 _VALUE_SUFFIX = "/.ATTRIBUTES/VARIABLE_VALUE"
@@ -79,8 +85,29 @@ def _keras3_slot_owner(name, weights):
     return max(owners, key=len) if owners else name.split("/", 1)[0]
 
 
-def read_tensor(path, tensor):
-    return value(open_reader(path), tensor.key, path)
+def read_tensor(path, tensor, rows=None):
+    """The tensor's values: all rows, or only `rows` (a slice or sorted indices).
+
+    A float tensor of an uncompressed, unpartitioned checkpoint (what TensorFlow and
+    Keras write) is memory-mapped from its `.data` shard (`CheckpointBundle`), so only
+    those rows are read. Anything else goes through TensorFlow's reader, which returns
+    the whole tensor: its memory is checked first, then the rows are taken.
+    """
+    try:
+        bundle = CheckpointBundle(checkpoint_prefix(path))  # lists only the tensors it can memory-map
+    except (OSError, ValueError, IndexError, KeyError):
+        bundle = None
+    what = f"tensor {tensor.name!r}"
+    if bundle is None or not bundle.has_tensor(tensor.key):
+        check_rows(tensor.shape, 4, None, what, source=path)
+        values = value(open_reader(path), tensor.key, path)
+        return values if rows is None else values[rows]
+    try:
+        mapped = bundle.get_tensor(tensor.key)
+    except (OSError, ValueError) as error:  # a missing or short .data shard
+        raise ExportError(f"{path}: cannot read {tensor.key!r} (truncated or corrupt data file?): {error}") from None
+    check_rows(mapped.shape, mapped.dtype.itemsize, rows, what, source=path)
+    return np.array(mapped if rows is None else mapped[rows])
 
 
 def value(reader, key, source):
