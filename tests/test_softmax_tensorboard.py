@@ -61,7 +61,7 @@ def test_tensorboard_serves_anchors_and_test_rows_aligned_with_metadata(trained)
     points = vectors[8:]
     np.testing.assert_allclose(points.sum(axis=1), 1, atol=1e-5)
     assert column["predicted_class"][8:] == [CLASSES[c] for c in points.argmax(axis=1)]
-    assert column["confidence"][8:] == [str(v) for v in np.round(points.max(axis=1).astype(float), 3)]
+    assert [float(c) for c in column["confidence"][8:]] == np.round(points.max(axis=1).astype(float), 3).tolist()
     for c, name in enumerate(CLASSES):
         np.testing.assert_allclose(vectors[4 + c], points[test["label"] == c].mean(axis=0), atol=1e-6)
         assert column["true_class"][4 + c] == name

@@ -13,6 +13,7 @@ import threading
 import numpy as np
 
 from exporter.errors import ExportError
+from exporter.validate.frontend import js_number_to_string
 from exporter.writers.atomic import open_atomic
 
 #: Shown instead of an empty or whitespace-only value: the projector skips blank lines.
@@ -124,6 +125,9 @@ def clean_value(value):
     """One metadata cell as the projector can show it: one line, never blank."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return EMPTY_PLACEHOLDER
+    if isinstance(value, (float, np.floating)) and np.isfinite(value):
+        # As the projector will show it (it turns such cells into numbers): "1.0" -> "1".
+        return js_number_to_string(float(str(value)))
     if isinstance(value, bytes):
         value = value.decode("utf-8", errors="replace")
     text = str(value).replace("\r\n", " ").translate(_SEPARATORS).lstrip("\ufeff")
