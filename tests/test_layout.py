@@ -2,12 +2,10 @@
 the older layout, the read side and the explicit API (issues 12, 13, 14, 15)."""
 
 import dataclasses
-import fcntl
 import os
 import subprocess
 import sys
 import textwrap
-import warnings
 
 import numpy as np
 import pandas as pd

@@ -5,7 +5,6 @@ Labels are exported with `export_embeddings` and read back with
 the writer's code.
 """
 
-import os
 import warnings
 
 import numpy as np

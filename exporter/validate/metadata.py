@@ -49,7 +49,7 @@ def check_metadata(report, path, num_points, *, limit=None):
     if limit is not None:
         text = _served_part(text, limit)
     scan = _scan(text)
-    header, header_line, records = scan.header, scan.header_line, scan.records
+    header, records = scan.header, scan.records
     mismatch = frontend.metadata_mismatch(num_points, len(header), len(records))
     padding = frontend.slice_padding(data)
     _check_cells(report, path, scan, padding, blank_is_cause=mismatch is not None)
@@ -185,7 +185,7 @@ def _check_number_like(report, path, header, records):
 
 def _likely_cause(scan, num_points):
     """(' because ...', fix, line) for a row-count mismatch."""
-    header, header_line, records = scan.header, scan.header_line, scan.records
+    header_line, records = scan.header_line, scan.records
     last_row = records[-1][0] if records else 0
     blank = scan.blank.ranges[0][0] if scan.blank.ranges and scan.blank.ranges[0][0] < last_row else None
     if len(records) < num_points and blank:
