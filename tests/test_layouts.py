@@ -48,6 +48,27 @@ def test_layout_keeps_each_points_neighbours_in_its_own_cluster(data, method):
 
 
 @pytest.mark.parametrize("method", ["tsne", "umap"])
+def test_a_zero_vector_is_laid_out_with_the_rest(data, method):
+    # openTSNE's own exact cosine index divided it by its zero norm: NaN, then scikit-learn raised.
+    vectors = data[0][:500].copy()
+    vectors[3] = 0
+    coords = compute_layout(vectors, method, progress=False)
+    assert coords.shape == (500, 2) and np.isfinite(coords).all()
+
+
+def test_exact_cosine_neighbours_for_tsne_match_a_brute_force_search(data):
+    from exporter.layouts.compute import _exact_cosine_index
+
+    vectors = data[0][:300]
+    found, distances = _exact_cosine_index()(vectors, 5, metric="cosine").build()
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    cosines = unit @ unit.T
+    np.fill_diagonal(cosines, -np.inf)
+    np.testing.assert_array_equal(found, np.argsort(-cosines, axis=1, kind="stable")[:, :5])
+    np.testing.assert_allclose(distances, 1 - np.take_along_axis(cosines, found, axis=1), atol=1e-6)
+
+
+@pytest.mark.parametrize("method", ["tsne", "umap"])
 def test_warm_start_keeps_points_near_the_previous_layout(data, method):
     vectors, _ = data
     before = compute_layout(vectors, method, progress=False, seed=1)
