@@ -16,8 +16,11 @@ run is the least disturbed one); (b) reports every one of --serve-runs pairs.
 (b) A --rows x --serve-dim matrix: seconds from the start of writing until a running
     TensorBoard's /tensor route has served it, for our export (raw float32
     `tensor_path`) and for the same data as a `tensor_path` TSV. Each gets its own
-    TensorBoard (--reload_interval 1, started before the writing); --serve-runs pairs,
-    the ratio of each pair must reach the target.
+    TensorBoard (started before the writing, scanning for new runs every
+    --reload-interval s, 1 by default; dirty pages flushed before each side starts);
+    --serve-runs pairs, the ratio of each pair must reach the target. Each line also
+    says when the run was written and when TensorBoard's scan listed it: that wait is
+    TensorBoard's, the same for both formats.
 (c) Whole processes: `projector-export import` of an --import-rows x --import-dim
     `.npy` with word labels (every default artifact: vectors.bytes, vectors.tsv,
     metadata, PCA bookmark, both configs) against a process running the TensorFlow
@@ -149,23 +152,28 @@ def benchmark_writing(rows, dim, workdir, repeat):
     }
 
 
-def seconds_until_served(logdir, write, run, name, expected):
+def seconds_until_served(logdir, write, run, name, expected, reload_interval):
     """Starts TensorBoard on the empty `logdir`, then times `write()` + polling until /tensor serves `expected`.
 
-    Returns (seconds writing, seconds until served)."""
+    Dirty pages of earlier runs are flushed first (`os.sync()`), so that neither side
+    waits for the other's writeback. Returns seconds (written, listed in /runs, served)."""
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     from tests.support.tensorboard_server import TensorBoardServer
 
-    with TensorBoardServer(logdir, startup_timeout=300) as server:
+    with TensorBoardServer(logdir, startup_timeout=300, reload_interval=reload_interval,
+                           poll_interval=0.02) as server:
+        os.sync()
         start = time.perf_counter()
         write()
         written = time.perf_counter() - start
+        server.wait_for_run(run, timeout=1800)
+        listed = time.perf_counter() - start
         server.wait_for_tensor(run, name, timeout=1800)
         served = server.tensor(run, name, num_rows=100_000)
         seconds = time.perf_counter() - start
     if served.view(np.uint32).tobytes() != expected[:100_000].view(np.uint32).tobytes():
         raise AssertionError(f"TensorBoard served other values for {run}/{name}")
-    return written, seconds
+    return written, listed, seconds
 
 
 def write_tensor_path_run(run_dir, matrix):
@@ -182,7 +190,7 @@ def write_tensor_path_run(run_dir, matrix):
     ensure_event_file(run_dir)
 
 
-def benchmark_serving(rows, dim, workdir, runs):
+def benchmark_serving(rows, dim, workdir, runs, reload_interval):
     from exporter import export_embeddings
 
     matrix = np.random.default_rng(1).normal(size=(rows, dim)).astype(np.float32)
@@ -197,17 +205,22 @@ def benchmark_serving(rows, dim, workdir, runs):
     pairs = []
     for i in range(runs):
         ours = seconds_until_served(os.path.join(workdir, f"ours{i}"), lambda: export_ours(os.path.join(
-            workdir, f"ours{i}")), "run", "vectors", matrix)
+            workdir, f"ours{i}")), "run", "vectors", matrix, reload_interval)
         tsv = seconds_until_served(os.path.join(workdir, f"tsv{i}"), lambda: write_tensor_path_tsv(os.path.join(
-            workdir, f"tsv{i}")), "run", "vectors", matrix)
-        pairs.append({"ours_written_s": ours[0], "ours_served_s": ours[1], "tsv_written_s": tsv[0],
-                      "tsv_served_s": tsv[1], "ratio": tsv[1] / ours[1]})
-        print(f"(b) run {i + 1}: ours served after {ours[1]:.2f} s, tensor_path TSV after {tsv[1]:.2f} s "
-              f"-> {tsv[1] / ours[1]:.1f}x", flush=True)
+            workdir, f"tsv{i}")), "run", "vectors", matrix, reload_interval)
+        pairs.append({"ours_written_s": ours[0], "ours_listed_s": ours[1], "ours_served_s": ours[2],
+                      "tsv_written_s": tsv[0], "tsv_listed_s": tsv[1], "tsv_served_s": tsv[2],
+                      "ratio": tsv[2] / ours[2]})
+        print(f"(b) run {i + 1}: ours served after {ours[2]:.2f} s (written {ours[0]:.2f}, run listed "
+              f"{ours[1]:.2f}), tensor_path TSV after {tsv[2]:.2f} s (written {tsv[0]:.2f}, listed {tsv[1]:.2f}) "
+              f"-> {tsv[2] / ours[2]:.1f}x", flush=True)
     ratios = [p["ratio"] for p in pairs]
     return {
         "rows": rows,
         "dim": dim,
+        "reload_interval_s": reload_interval,
+        "ours_written_s": [round(p["ours_written_s"], 3) for p in pairs],
+        "ours_listed_s": [round(p["ours_listed_s"], 3) for p in pairs],
         "ours_served_s": [round(p["ours_served_s"], 3) for p in pairs],
         "tsv_served_s": [round(p["tsv_served_s"], 3) for p in pairs],
         "ratios": [round(r, 2) for r in ratios],
@@ -275,6 +288,8 @@ def main(argv=None):
     parser.add_argument("--serve-runs", type=int, default=5, help="pairs of TensorBoards in (b); each must reach the target")
     parser.add_argument("--import-rows", type=int, default=400_000, help="rows for (c)")
     parser.add_argument("--import-dim", type=int, default=100, help="dimensions for (c)")
+    parser.add_argument("--reload-interval", type=float, default=1.0,
+                        help="TensorBoard's --reload_interval in (b): seconds between its scans for new runs")
     parser.add_argument("--parts", default="abcd", help="which parts to run (default: abcd)")
     args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -295,10 +310,10 @@ def main(argv=None):
             met.append(a["speedup_vs_tutorial"] >= TARGET_SPEEDUP and a["round_trip_bit_exact"]
                        and a["ours_peak_mb"] <= a["peak_target_mb"])
         if "b" in args.parts:
-            b = benchmark_serving(args.rows, args.serve_dim, workdir, args.serve_runs)
+            b = benchmark_serving(args.rows, args.serve_dim, workdir, args.serve_runs, args.reload_interval)
             print(f"(b) {b['rows']} x {b['dim']}: written until TensorBoard's /tensor served it, tensor_path TSV "
                   f"over ours: {b['min_ratio']:.1f}x to {b['max_ratio']:.1f}x in {len(b['ratios'])} runs (target >= "
-                  f"{TARGET_SPEEDUP}x in every run; TensorBoard scans every 1 s)", flush=True)
+                  f"{TARGET_SPEEDUP}x in every run; TensorBoard scans every {args.reload_interval:g} s)", flush=True)
             figures |= {f"b_{k}": v for k, v in b.items()}
             met.append(b["min_ratio"] >= TARGET_SPEEDUP)
         if "c" in args.parts:

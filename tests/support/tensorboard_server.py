@@ -40,12 +40,14 @@ class TensorBoardServer:
       logdir: the log directory to serve (it may be empty and filled later).
       reload_interval: seconds between TensorBoard's scans for new runs.
       startup_timeout: seconds to wait until `/data/plugin/projector/runs` answers.
+      poll_interval: seconds between two checks while waiting (benchmarks use a finer one).
     """
 
-    def __init__(self, logdir, *, reload_interval=1, startup_timeout=120):
+    def __init__(self, logdir, *, reload_interval=1, startup_timeout=120, poll_interval=0.25):
         self.logdir = str(logdir)
         self.reload_interval = reload_interval
         self.startup_timeout = startup_timeout
+        self.poll_interval = poll_interval
         self.port = None
         self.process = None
         self._log = None
@@ -175,7 +177,7 @@ class TensorBoardServer:
                     return
             except (OSError, TensorBoardError):
                 pass
-            time.sleep(0.25)
+            time.sleep(self.poll_interval)
         raise TensorBoardError(f"timed out after {timeout} s waiting for {what}; log:\n{self.log()[-3000:]}")
 
     def _answers(self):
