@@ -3,6 +3,7 @@
 Example:
     python -m benchmarks.layouts              # prints figures, ends with one line of JSON
     python -m benchmarks.layouts --rows 20000 --sample 5000   # a quicker look
+    python -m benchmarks.layouts --rows 1000000 --synthetic --sample 0   # scale: no comparison
 
 Data: LSA sentence embeddings of real texts in /work/shared/data (IMDb, GoEmotions,
 AG News: TF-IDF of words reduced to 64 dimensions by scikit-learn's
@@ -99,6 +100,23 @@ def start_up_seconds(cache_dir):
     return float(done.stdout.split()[-1])
 
 
+def compare_with_sklearn(vectors, size):
+    """scikit-learn's `TSNE` vs ours on the same random `size` points: seconds and 10-NN preservation."""
+    from sklearn.manifold import TSNE
+
+    pick = np.sort(np.random.default_rng(1).choice(len(vectors), min(size, len(vectors)), replace=False))
+    sample = vectors[pick]
+    ours, ours_s = timed(compute_layout, sample, "tsne")
+    theirs, theirs_s = timed(TSNE(metric="cosine", init="pca", random_state=0, n_jobs=2).fit_transform, sample)
+    ours_q, theirs_q = (layout_quality(sample, c)["knn_preservation"] for c in (ours, theirs))
+    speedup = theirs_s / ours_s
+    print(f"t-SNE of the same {len(sample):,} points: openTSNE (ours) {ours_s:.1f} s, 10-NN kept {ours_q:.1%} | "
+          f"scikit-learn {theirs_s:.1f} s, 10-NN kept {theirs_q:.1%} | {speedup:.1f}x faster", flush=True)
+    return {"sklearn_sample": len(sample), "sklearn_tsne_s": round(theirs_s, 1), "ours_sample_tsne_s": round(ours_s, 1),
+            "speedup_vs_sklearn": round(speedup, 2), "sklearn_knn_preservation": theirs_q,
+            "ours_sample_knn_preservation": ours_q}
+
+
 def timed(function, *args, **kwargs):
     start = time.perf_counter()
     result = function(*args, **kwargs)
@@ -109,7 +127,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000, help="points laid out (default: %(default)s)")
     parser.add_argument("--sample", type=int, default=20_000,
-                        help="points of the scikit-learn comparison (default: %(default)s)")
+                        help="points of the scikit-learn comparison, 0 for none (default: %(default)s)")
     parser.add_argument("--synthetic", action="store_true", help="use the synthetic mixture even if data is present")
     args = parser.parse_args(argv)
     load_before = os.getloadavg()
@@ -128,16 +146,7 @@ def main(argv=None):
               f"(original space {quality['label_agreement_original']:.1%})", flush=True)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    from sklearn.manifold import TSNE
-
-    pick = np.sort(np.random.default_rng(1).choice(len(vectors), min(args.sample, len(vectors)), replace=False))
-    sample = vectors[pick]
-    ours, ours_s = timed(compute_layout, sample, "tsne")
-    theirs, theirs_s = timed(TSNE(metric="cosine", init="pca", random_state=0, n_jobs=2).fit_transform, sample)
-    ours_q, theirs_q = (layout_quality(sample, c)["knn_preservation"] for c in (ours, theirs))
-    speedup = theirs_s / ours_s
-    print(f"t-SNE of the same {len(sample):,} points: openTSNE (ours) {ours_s:.1f} s, 10-NN kept {ours_q:.1%} | "
-          f"scikit-learn {theirs_s:.1f} s, 10-NN kept {theirs_q:.1%} | {speedup:.1f}x faster", flush=True)
+    comparison = compare_with_sklearn(vectors, args.sample) if args.sample else {"speedup_vs_sklearn": None}
     with tempfile.TemporaryDirectory() as empty:
         cold = start_up_seconds(empty)
     warm = start_up_seconds(os.environ.get("NUMBA_CACHE_DIR") or
@@ -151,9 +160,7 @@ def main(argv=None):
         "tsne_knn_preservation": figures["tsne"][1]["knn_preservation"],
         "umap_knn_preservation": figures["umap"][1]["knn_preservation"],
         "peak_mb": round(peak_mb), "cold_start_s": round(cold, 1), "warm_start_s": round(warm, 1),
-        "sklearn_sample": len(sample), "sklearn_tsne_s": round(theirs_s, 1), "ours_sample_tsne_s": round(ours_s, 1),
-        "speedup_vs_sklearn": round(speedup, 2), "sklearn_knn_preservation": theirs_q,
-        "ours_sample_knn_preservation": ours_q,
+        **comparison,
         "load_before": round(load_before[0], 2), "load_after": round(load_after[0], 2), "cores": os.cpu_count(),
     }))
 
