@@ -303,7 +303,7 @@ def test_contradictory_arguments_are_an_export_error_and_the_result_is_frozen(tm
 # --- commands without TensorFlow ---------------------------------------------------------------------------
 
 
-def test_help_validate_import_and_neighbours_never_import_tensorflow(tmp_path):
+def test_help_validate_import_neighbours_and_layout_never_import_tensorflow(tmp_path):
     blocker = tmp_path / "blocker" / "tensorflow"
     blocker.mkdir(parents=True)
     (blocker / "__init__.py").write_text(
@@ -321,6 +321,8 @@ def test_help_validate_import_and_neighbours_never_import_tensorflow(tmp_path):
          "--run", "r", "--name", "words"],
         ["validate", "--logdir", logdir],
         ["neighbours", "w1 + w2", "--logdir", logdir, "--run", "r", "--name", "words"],
+        # umap-learn imports TensorFlow for its parametric UMAP unless kept from it
+        ["layout", "--logdir", logdir, "--run", "r", "--name", "words", "--layouts", "umap,tsne"],
     ]
     for command in commands:
         result = subprocess.run([sys.executable, "-c", "import sys; from exporter.cli import main; sys.exit(main())",

@@ -15,6 +15,7 @@ Example:
 """
 
 import os
+import sys
 
 import numpy as np
 from tqdm.auto import tqdm
@@ -158,7 +159,7 @@ def _exact_cosine_index():
 def _umap(matrix, *, dims, metric, seed, init, progress, n_jobs):
     import warnings
 
-    import umap
+    umap = _import_umap()
     from umap.umap_ import nearest_neighbors
 
     neighbours = min(_UMAP_NEIGHBOURS, len(matrix) - 1)
@@ -182,6 +183,27 @@ def _umap(matrix, *, dims, metric, seed, init, progress, n_jobs):
         # A seed makes UMAP's optimiser single-threaded (reproducible); say nothing about it.
         warnings.filterwarnings("ignore", message=".*(n_jobs|random_state|precomputed_knn).*")
         return np.asarray(reducer.fit_transform(matrix), dtype=np.float32)
+
+
+def _import_umap():
+    """umap-learn, without importing TensorFlow for its parametric UMAP (unused here).
+
+    `import umap` imports `umap.parametric_umap`, which imports TensorFlow when it is
+    installed: measured 8.8 s instead of 2.1 s. Blocking that one submodule while umap
+    imports makes umap take its own "TensorFlow not installed" path (a placeholder
+    class); the block is lifted at once, so a later `import umap.parametric_umap` works.
+    """
+    if "umap" in sys.modules or "tensorflow" in sys.modules:
+        import umap
+
+        return umap
+    sys.modules["umap.parametric_umap"] = None
+    try:
+        import umap  # its ImportWarning "Tensorflow not installed" is hidden by Python's default filters
+    finally:
+        if sys.modules.get("umap.parametric_umap", True) is None:
+            del sys.modules["umap.parametric_umap"]
+    return umap
 
 
 def _cosine_knn_with_self(matrix, k):
