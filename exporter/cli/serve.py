@@ -17,9 +17,23 @@ def register(subparsers):
     parser.add_argument("--port", type=at_least(0), default=6006, help="port (default: %(default)s; 0: any free)")
     parser.add_argument("--max-points", type=at_least(2), metavar="N",
                         help="serve at most N rows of each tensor (default: all; TensorBoard alone stops at 100,000)")
-    parser.add_argument("--reload-interval", type=at_least(1), default=5, metavar="SECONDS",
-                        help="seconds between scans for new runs (default: %(default)s)")
+    parser.add_argument("--reload-interval", type=_seconds, default=5, metavar="SECONDS",
+                        help="seconds between scans for new runs, e.g. 0.5 (default: %(default)s)")
     parser.set_defaults(handler=run)
+
+
+def _seconds(text):
+    """A number of seconds > 0 (TensorBoard's own flag takes fractions too)."""
+    import argparse
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0, got {text}")
+    return value
 
 
 def run(args):
