@@ -131,7 +131,7 @@ def test_other_tabs_are_tensorboards_own(served):
 
 def test_max_points_caps_tensor_and_metadata_rows(served):
     server, vectors = served
-    with ServeServer(server.logdir, max_points=1000) as capped:
+    with ServeServer(server.logdir, max_points=1000, reload_interval=0.5) as capped:  # fractions too, as TensorBoard
         capped.wait_for_tensor("big", "words", shape=(N, D))
         assert_bit_exact(capped.tensor("big", "words", num_rows=100_000), vectors[:1000])
         assert capped.metadata("big", "words", num_rows=100_000) == multibyte_labels(1000)
