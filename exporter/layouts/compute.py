@@ -111,7 +111,8 @@ def _tsne(matrix, *, dims, metric, seed, init, progress, n_jobs):
     else:
         start = initialization.rescale(init)
     # One thread for the gradient descent: measured on 2 busy cores (20,000 x 64), 100 FFT iterations
-    # took 4.0 s on one thread and 8.5 s on two; the neighbour search above does gain from threads.
+    # took 4.0 s on one thread and 8.5 s on two; on idle cores two were only 1.2x faster (most of it
+    # is numpy's single-threaded FFT; benchmarks.tsne_settings). The neighbour search gains from threads.
     embedding = TSNEEmbedding(
         start, affinities, random_state=seed, n_jobs=1,
         # openTSNE's own choice: FFT interpolation from 10,000 points (2-D only), Barnes-Hut below.
