@@ -15,7 +15,7 @@ import os
 
 import numpy as np
 
-from benchmarks.layouts import real_embeddings, synthetic, timed
+from benchmarks.layouts import comparison_sample, real_embeddings, sklearn_tsne, synthetic, timed
 from exporter.layouts import compute_layout, layout_quality
 
 #: name -> (exact neighbours, early-exaggeration iterations, iterations, descent threads, TSNEEmbedding options)
@@ -52,7 +52,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     load_before = os.getloadavg()[0]
     vectors, _, source = real_embeddings(100_000) or synthetic(100_000)
-    points = vectors[np.sort(np.random.default_rng(1).choice(len(vectors), args.sample, replace=False))]
+    points = comparison_sample(vectors, args.sample)
     print(f"{len(points):,} x {points.shape[1]}: {source}; load average {load_before:.1f}", flush=True)
     rows = {}
     shipped, seconds = timed(compute_layout, points, "tsne", progress=False)
@@ -61,9 +61,7 @@ def main(argv=None):
         coords, seconds = timed(open_tsne, points, *setting)
         rows[name] = (seconds, layout_quality(points, coords)["knn_preservation"])
         print(f"{name:60s} {seconds:6.1f} s   10-NN kept {rows[name][1]:.2%}", flush=True)
-    from sklearn.manifold import TSNE
-
-    coords, seconds = timed(TSNE(metric="cosine", init="pca", random_state=0, n_jobs=2).fit_transform, points)
+    coords, seconds = timed(sklearn_tsne, points)
     sklearn = (seconds, layout_quality(points, coords)["knn_preservation"])
     print(f"{'scikit-learn TSNE, 2 threads':60s} {sklearn[0]:6.1f} s   10-NN kept {sklearn[1]:.2%}", flush=True)
     for name, (seconds, kept) in rows.items():
