@@ -14,7 +14,7 @@ export CHROMIUM ?= /usr/bin/chromium
 # Quiet TensorFlow's C++ start-up chatter (CUDA probing on a CPU-only machine).
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: venv chromium demo test clean
+.PHONY: venv chromium strace demo test clean
 
 $(STAMP): setup.cfg pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
@@ -26,17 +26,26 @@ $(STAMP): setup.cfg pyproject.toml $(CONSTRAINTS)
 
 venv: $(STAMP)
 
-# Installs Debian's chromium when it is missing and we may (root with apt-get); otherwise says how, in one line.
-chromium:
-	@if [ -x "$(CHROMIUM)" ]; then :; \
+# Installs Debian package $(1) when the shell test $(2) fails and we may (root with apt-get); otherwise says how,
+# in one line ($(3): what it is for; $(4): the rest of that line).
+define debian_package
+	@if $(2); then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "Installing Chromium for the browser tests (apt-get install chromium, ~400 MB)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null \
-	  && [ -x "$(CHROMIUM)" ]; \
+	  echo "Installing $(1) $(3)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(1) >/dev/null \
+	  && $(2); \
 	else \
-	  echo "make test: Chromium is missing at $(CHROMIUM): run 'sudo apt-get install -y --no-install-recommends chromium' (or make test CHROMIUM=/path/to/chromium)" >&2; \
+	  echo "make test: $(4): run 'sudo apt-get install -y --no-install-recommends $(1)'" >&2; \
 	  exit 1; \
 	fi
+endef
+
+chromium:
+	$(call debian_package,chromium,[ -x "$(CHROMIUM)" ],for the browser tests (apt-get install chromium ~400 MB),Chromium is missing at $(CHROMIUM) (or make test CHROMIUM=/path/to/chromium))
+
+# tests/test_commit_kill_every_rename.py kills an export at each rename syscall with strace's fault injection.
+strace:
+	$(call debian_package,strace,command -v strace >/dev/null 2>&1,for the kill-at-every-rename test,strace is missing)
 
 demo: venv
 	$(BIN)/projector-train all --logdir $(LOGDIR)
@@ -45,7 +54,7 @@ demo: venv
 	@echo "Now run:  $(BIN)/tensorboard --logdir $(LOGDIR)"
 	@echo "     or:  $(BIN)/projector-export serve --logdir $(LOGDIR)   (every point, no 100,000 cap)"
 
-test: venv chromium
+test: venv chromium strace
 	$(BIN)/python -m pytest -q
 
 clean:

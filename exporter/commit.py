@@ -1,12 +1,13 @@
 """The commit of a run: staged versions published under the run lock, interrupted commits repaired.
 
 A version is a complete staged folder of an export's files. `commit` renames each into
-`projector-export/<name>/v<N>/` (unreferenced yet), writes a new marker checkpoint and
-the standalone JSON, then renames TensorBoard's config into place: that rename is the
-commit point. Only then are versions no config names deleted. A kill at any instant
-leaves each export entirely old or entirely new; the next commit in the run
-(`_reconcile`) rolls the standalone JSON to match TensorBoard's config and removes what
-the interrupted one left. Runs of the older layout (tensors in the run's checkpoint)
+`projector-export/<name>/v<N>/` (unreferenced yet), writes a new marker checkpoint, then
+renames TensorBoard's config into place: that rename is the commit point. The standalone
+JSON follows it (so it never names a version that did not land), and only then are
+versions no config names deleted. A kill at any instant leaves each config naming a
+complete version, entirely old or entirely new, and the JSON never ahead of TensorBoard's
+config (`validate` warns while it lags); the next commit in the run (`_reconcile`) rolls
+the JSON forward to TensorBoard's config and removes what the interrupted one left. Runs of the older layout (tensors in the run's checkpoint)
 are converted on the way.
 """
 
@@ -59,8 +60,8 @@ def commit(run_dir, *, add=(), remove=()):
     """Under the run lock: publishes `add` versions and drops `remove` names; returns an `ExportResult` per version.
 
     Order: version folders renamed into place (unreferenced), a new marker
-    checkpoint, the standalone JSON, then TensorBoard's config (the commit point),
-    the checkpoint state, and only then the removal of what no config names.
+    checkpoint, TensorBoard's config (the commit point), the standalone JSON, the
+    checkpoint state, and only then the removal of what no config names.
     """
     _reconcile(run_dir)
     number = max(checkpoint.current_number(run_dir), _highest_version(run_dir)) + 1
@@ -101,9 +102,9 @@ def commit(run_dir, *, add=(), remove=()):
     landed = f"{'the removal of' if remove and not add else 'export'} {names} landed in {run_dir}"
     # Everything below is renames, small writes and deletions: Ctrl-C waits until they are done.
     with interrupts_deferred(landed):
-        if sa_config["embeddings"] != sa_before:
-            standalone.write_config(run_dir, sa_config)
         tensorboard_config.write_config(run_dir, tb_config)  # the commit point
+        if sa_config["embeddings"] != sa_before:  # after it: never names a version that did not land
+            standalone.write_config(run_dir, sa_config)
         checkpoint.point_state_at(run_dir, number)
         ensure_event_file(run_dir)
         _remove_unreferenced(run_dir)
@@ -125,8 +126,9 @@ def _result(run_dir, version, number):
 def _reconcile(run_dir):
     """Rolls an interrupted commit back or forward, so both configs name the same versions.
 
-    TensorBoard's config is the truth (it is renamed last): a standalone entry it
-    does not list is dropped, one naming another version is pointed at its version.
+    TensorBoard's config is the truth (its rename is the commit point, the JSON
+    follows): a standalone entry it does not list is dropped, one naming another
+    version is pointed at its version.
     """
     tb_entries = {e.tensor_name: e for e in exports.read_tensorboard_config(run_dir).embeddings}
     sa_config = exports.read_standalone_config(run_dir)

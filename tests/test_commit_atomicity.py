@@ -162,6 +162,8 @@ def test_a_kill_at_every_step_of_the_commit_leaves_each_export_old_or_new_and_th
         result = _run_child(template, logdir, kill_at)
         assert result.returncode == -signal.SIGKILL, (kill_at, result.stderr)
         versions = _config_versions(str(logdir / "r"))
+        assert versions != {"tensorboard": "old", "standalone": "new"}, kill_at  # the JSON follows the commit point
+        assert validate_logdir(str(logdir)).ok, kill_at
         seen.add(tuple(sorted(versions.items())))
         _export(logdir, "third", OTHER)  # the next export into the run repairs what the kill left
         _assert_repaired(logdir)

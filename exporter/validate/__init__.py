@@ -30,12 +30,12 @@ def validate_logdir(logdir):
         raise ExportError(f"{logdir} is not a folder: pass the logdir given to tensorboard --logdir")
     report = Report()
     configs = find_configs(logdir, report)
-    shapes = {}
+    entries = {}
     for run_config in configs:
         check_run(report, run_config)
         for embedding in run_config.config.embeddings:
-            shapes[(os.path.realpath(run_config.config_dir), embedding.tensor_name)] = list(embedding.tensor_shape)
-    check_standalone_configs(report, os.path.abspath(logdir), shapes)
+            entries[(os.path.realpath(run_config.config_dir), embedding.tensor_name)] = embedding
+    check_standalone_configs(report, os.path.abspath(logdir), entries)
     if not report.embeddings and not report.errors:
         report.add(ERROR, logdir, "no embedding TensorBoard would show",
                    "export one: projector-export import VECTORS --logdir LOGDIR --run RUN --name NAME")

@@ -17,6 +17,7 @@ import os
 
 import numpy as np
 
+from exporter.exports import parse_version_path
 from exporter.paths import resolve_inside
 from exporter.validate import frontend, tensors
 from exporter.validate.assets import check_bookmarks
@@ -27,10 +28,10 @@ from exporter.validate.metadata import check_metadata
 FILENAME = "projector_config.json"
 
 
-def check_standalone_configs(report, logdir, tensorboard_shapes):
+def check_standalone_configs(report, logdir, tensorboard_entries):
     """Adds findings for every `projector_config.json` under `logdir`.
 
-    `tensorboard_shapes`: {(config folder, tensor name): shape} from the
+    `tensorboard_entries`: {(config folder, tensor name): EmbeddingInfo} from the
     TensorBoard configs, which the standalone entries must agree with.
     """
     for path in files_named(logdir, FILENAME):
@@ -48,18 +49,22 @@ def check_standalone_configs(report, logdir, tensorboard_shapes):
             continue
         folder = os.path.dirname(path)
         for number, entry in enumerate(embeddings, start=1):
-            _check_entry(report, path, folder, number, entry, tensorboard_shapes)
+            _check_entry(report, path, folder, number, entry, tensorboard_entries)
 
 
-def _check_entry(report, path, folder, number, entry, tensorboard_shapes):
+def _check_entry(report, path, folder, number, entry, tensorboard_entries):
     name = entry.get("tensorName") or f"embedding {number}"
     tensor_path = entry.get("tensorPath")
     if not tensor_path:
         report.add(ERROR, path, f"{name!r} has no tensorPath", "set tensorPath (a .bytes or TSV file)")
         return
     shape = entry.get("tensorShape")
-    expected = tensorboard_shapes.get((os.path.realpath(folder), name))
-    if expected and shape and list(shape) != list(expected):
+    tensorboard = tensorboard_entries.get((os.path.realpath(folder), name))
+    version = _compare_versions(report, path, name, entry, tensorboard)
+    if version == "ahead":
+        return
+    expected = list(tensorboard.tensor_shape) if tensorboard is not None else None
+    if version == "same" and expected and shape and list(shape) != expected:
         report.add(ERROR, path, f"{name!r}: tensorShape {shape}, but TensorBoard's config says {expected}",
                    "re-export, so both configs describe the same tensor")
     file = _local(report, path, tensor_path, "tensorPath")
@@ -82,6 +87,29 @@ def _check_entry(report, path, folder, number, entry, tensorboard_shapes):
         check_bookmarks(report, bookmarks, num_points, columns)
     elif bookmarks:
         report.add(ERROR, path, f"{name!r}: bookmarksPath {entry['bookmarksPath']!r} does not exist", "fix the path")
+
+
+def _compare_versions(report, path, name, entry, tensorboard):
+    """"same", "behind" or "ahead" (both with a finding): the projector-export version the entry names
+    against TensorBoard's config ("same" too when either is not a projector-export version).
+
+    TensorBoard's config is renamed first (the commit point) and this JSON after it:
+    an entry one commit behind is the instant between the two renames (or a kill
+    there), complete and valid; one ahead is an export that never landed.
+    """
+    ours = parse_version_path(str(entry.get("tensorPath", "")))
+    theirs = parse_version_path(tensorboard.tensor_path) if tensorboard is not None and tensorboard.tensor_path else None
+    if ours is None or theirs is None or ours == theirs:
+        return "same"
+    if ours[1] < theirs[1]:
+        report.add(WARNING, path, f"{name!r} still names version {ours[1]}, TensorBoard's config version {theirs[1]}: "
+                   "an export was interrupted between the two configs' renames (the standalone projector shows the "
+                   "previous, complete version)", "export anything into this run: the next export brings it forward")
+        return "behind"
+    report.add(ERROR, path, f"{name!r} names version {ours[1]}, but TensorBoard's config names version {theirs[1]}: "
+               "an export interrupted before its commit point (older projector-export releases wrote this JSON "
+               "first)", "export anything into this run: the next export rolls it back")
+    return "ahead"
 
 
 def _local(report, config_path, url, field):
