@@ -18,7 +18,9 @@ old or entirely new; the next export or removal in the run finishes the clean-up
 (`exporter.commit` does the commit; `exporter.exports` describes the layout).
 """
 
+import collections.abc
 import dataclasses
+import numbers
 import os
 import warnings
 
@@ -87,6 +89,8 @@ def export_embeddings(
                               "instead of the table")
         table, dropped = vectors, 0
     else:
+        if isinstance(vectors, collections.abc.Iterator):  # counted and read once
+            vectors = list(vectors)
         table = EmbeddingTable.build(vectors, metadata, drop_nonfinite=drop_nonfinite, unicode_errors=unicode_errors)
         dropped = _row_count(vectors) - table.num_points
     result = export_table(
@@ -135,6 +139,7 @@ def export_table(
     Returns:
       A frozen `ExportResult`.
     """
+    _check_arguments(max_points=max_points, seed=seed, base_url=base_url)
     if stratify is not None and max_points is None:
         raise ExportError("stratify= only applies when sampling: pass max_points= (--max-points) too")
     name = safe_tensor_name(name)
@@ -169,12 +174,12 @@ def export_table(
             ExportWarning,
             stacklevel=2,
         )
-    marks = list(bookmarks)
+    marks = _bookmark_list(bookmarks)
+    _check_bookmarks(marks, table.num_points)  # before minutes of layouts
     computed = make_layouts(table, layouts, color_by=color_by, seed=seed)
     if pca_bookmark and not any(layout.method == "pca" for layout in computed):
         marks.insert(0, layout_bookmark(Layout("pca", pca_coordinates(table.vectors, dims=2), {}), table, color_by))
     marks += [layout_bookmark(layout, table, color_by) for layout in computed]
-    _check_bookmarks(marks, table.num_points)
 
     with commit.staging(run_dir) as staging:
         files = {"vectors_bytes": os.path.join(staging, exports.VECTORS_BYTES)}
@@ -219,6 +224,7 @@ def replace_bookmarks(logdir, run, name, bookmarks, write_files=None):
     with commit.staging(run_dir) as staging:
         with run_lock(run_dir):
             current = exports.find_export(logdir, run, name)
+            bookmarks = _bookmark_list(bookmarks)
             _check_bookmarks(bookmarks, current.shape[0])
             if current.version is None:
                 raise ExportError(f"export {name!r} has the older checkpoint layout: re-export it first")
@@ -261,10 +267,35 @@ def upgrade_run(logdir, run):
         return names
 
 
+def _check_arguments(*, max_points, seed, base_url):
+    """An `ExportError` for an argument of a type the export cannot use, before anything is computed."""
+    def whole(value):
+        return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+    if max_points is not None and not whole(max_points):
+        raise ExportError(f"max_points must be a whole number of at least 2, got {max_points!r}")
+    if not whole(seed):
+        raise ExportError(f"seed must be a whole number, got {seed!r}")
+    if not isinstance(base_url, str):
+        raise ExportError(f"base_url must be a string (the URL prefix of the run folder), got {base_url!r}")
+
+
+def _bookmark_list(bookmarks):
+    if isinstance(bookmarks, (str, bytes, dict)) or not isinstance(bookmarks, collections.abc.Iterable):
+        raise ExportError(f"bookmarks must be a list of states made by exporter.make_bookmark, got "
+                          f"{type(bookmarks).__name__}: wrap one state in a list, e.g. bookmarks=[state]")
+    return list(bookmarks)
+
+
 def _check_bookmarks(marks, num_points):
-    for mark in marks:
-        if len(mark["projections"]) != num_points:
-            raise ExportError(f"bookmark {mark['label']!r} has {len(mark['projections'])} points, "
+    for i, mark in enumerate(marks):
+        projections = mark.get("projections") if isinstance(mark, dict) else None
+        if not isinstance(mark.get("label") if isinstance(mark, dict) else None, str) or \
+                not isinstance(projections, (list, tuple)) or not all(isinstance(p, dict) for p in projections):
+            raise ExportError(f"bookmark {i} ({str(mark)[:40]}...) is not a projector state (a dict with a text "
+                              "'label' and one 'projections' dict per point): make it with exporter.make_bookmark")
+        if len(projections) != num_points:
+            raise ExportError(f"bookmark {mark['label']!r} has {len(projections)} points, "
                               f"the tensor has {num_points}")
 
 

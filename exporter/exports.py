@@ -182,6 +182,11 @@ def read_export(logdir, run, name):
 
 def resolve_run_dir(logdir, run):
     """`logdir/run`, refusing run names that would leave the logdir."""
+    if not isinstance(logdir, (str, os.PathLike)) or not isinstance(run, (str, os.PathLike)):
+        what, value = ("logdir", logdir) if not isinstance(logdir, (str, os.PathLike)) else ("run", run)
+        raise ExportError(f"{what} is {value!r}, not a folder name: pass a string such as "
+                          f"{'logdir' if what == 'logdir' else 'default'!r}")
+    run = os.fspath(run)
     parts = [p for p in str(run).replace("\\", "/").split("/") if p not in ("", ".")]
     if not parts or any(p == ".." or not _SAFE_NAME.fullmatch(p) for p in parts):
         raise ExportError(

@@ -5,6 +5,7 @@ here are the projector's rules (see README, "What the projector accepts") applie
 before anything touches the disk.
 """
 
+import collections.abc
 import dataclasses
 import math
 import numbers
@@ -153,14 +154,29 @@ def sample_indices(num_points, size, *, seed=0):
 def _as_matrix(vectors):
     if hasattr(vectors, "numpy"):  # tf.Tensor / tf.Variable / keras tensors
         vectors = vectors.numpy()
+    if vectors is None or isinstance(vectors, (str, bytes, dict, set, frozenset)):
+        hint = ": for {label: vector} pass np.stack(list(d.values())) and list(d) as metadata" \
+            if isinstance(vectors, dict) else ""
+        raise ExportError(f"vectors is {_kind(vectors)}, not an (N, D) array of numbers: pass a NumPy array, "
+                          f"a TF tensor or a list of equal-length rows{hint}")
+    if isinstance(vectors, collections.abc.Iterator):
+        vectors = list(vectors)
     try:
-        matrix = np.asarray(vectors, dtype=np.float32)
+        array = np.asarray(vectors)
     except ValueError:
-        lengths = sorted({len(row) for row in vectors})
+        lengths = sorted({len(row) if hasattr(row, "__len__") else 1 for row in vectors})
         raise ExportError(
             f"vector rows have different lengths ({', '.join(map(str, lengths[:5]))}): "
             "every point needs the same number of dimensions"
         ) from None
+    if array.dtype.kind == "c":
+        raise ExportError("vectors are complex numbers, which the projector cannot draw: pass np.abs(x), x.real, "
+                          "or np.concatenate([x.real, x.imag], axis=1)")
+    try:
+        matrix = array.astype(np.float32, copy=False)
+    except (TypeError, ValueError):
+        cell = next((v for v in array.ravel() if not isinstance(v, numbers.Real)), None)
+        raise ExportError(f"vectors hold {_kind(cell)} ({cell!r:.40}): every value must be a number") from None
     if matrix.ndim == 1:
         raise ExportError(
             f"vectors must be 2-D (N points x D dims), got a 1-D array of {matrix.shape[0]}: "
@@ -174,26 +190,76 @@ def _as_matrix(vectors):
     return matrix
 
 
+def _kind(value):
+    """'None', 'a list', 'an int': how messages name what was passed."""
+    if value is None:
+        return "None"
+    name = type(value).__name__
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
 def _as_frame(metadata):
     if metadata is None:
         return None
+    if hasattr(metadata, "numpy"):  # a TF tensor (of strings: bytes)
+        metadata = metadata.numpy()
     if isinstance(metadata, pd.DataFrame):
         frame = metadata.copy()
     elif isinstance(metadata, dict):
-        frame = pd.DataFrame(metadata)
+        columns = {key: _as_column(key, values) for key, values in metadata.items()}
+        lengths = {str(key): len(values) for key, values in columns.items()}
+        if len(set(lengths.values())) > 1:
+            raise ExportError(f"metadata columns have different lengths {lengths}: give every column one value "
+                              "per vector")
+        frame = pd.DataFrame(dict(enumerate(columns.values())))
+        frame.columns = pd.Index(list(columns), dtype=object)
     elif isinstance(metadata, pd.Series):
         frame = metadata.to_frame(name=metadata.name if metadata.name is not None else LABEL_COLUMN)
     else:
-        if hasattr(metadata, "numpy"):
-            metadata = metadata.numpy()
-        values = list(metadata)
-        frame = pd.DataFrame({LABEL_COLUMN: pd.Series(values, dtype=object)})
+        frame = pd.DataFrame({LABEL_COLUMN: _as_column(LABEL_COLUMN, metadata)})
     if frame.shape[1] == 0:
         raise ExportError("metadata has no columns: pass None, a list of labels, or columns")
-    frame.columns = [str(c) for c in frame.columns]
+    frame.columns = pd.Index([str(c) for c in frame.columns], dtype=object)  # pyarrow strings refuse surrogates
     if len(set(frame.columns)) != frame.shape[1]:
         raise ExportError(f"metadata column names repeat: {list(frame.columns)}")
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            frame[column] = _as_cells(column, frame[column])
     return frame
+
+
+_LABELS_FIX = "pass a list of N labels, or a dict / DataFrame of N-long columns"
+
+
+def _as_column(name, values):
+    """`values` (a sequence, array or tensor) as one object Series, or an `ExportError` saying why not."""
+    if hasattr(values, "numpy"):
+        values = values.numpy()
+    if isinstance(values, (str, bytes, dict, set, frozenset)) or not isinstance(values, collections.abc.Iterable):
+        why = "has no order" if isinstance(values, (set, frozenset)) else "is not a sequence of labels"
+        raise ExportError(f"metadata column {name!r} is {_kind(values)}, which {why}: {_LABELS_FIX}")
+    return pd.Series(list(values), dtype=object)
+
+
+def _as_cells(column, values):
+    """An object column as numbers (when all are) or cells the writers and checks take: bytes as text."""
+    kind = pd.api.types.infer_dtype(values, skipna=False)
+    if kind in ("integer", "floating", "mixed-integer-float", "boolean"):
+        return values.infer_objects()
+    if kind == "string":
+        return values
+
+    def cell(row, value):
+        if value is None or isinstance(value, (str, numbers.Number)):
+            return value
+        if isinstance(value, (bytes, bytearray, np.bytes_)):  # undecodable bytes end as lone surrogates,
+            return bytes(value).decode("utf-8", errors="surrogateescape")  # which unicode_errors= judges
+        if isinstance(value, collections.abc.Iterable) or hasattr(value, "shape"):
+            raise ExportError(f"metadata column {column!r}, row {row} is {_kind(value)} ({value!r:.40}): a cell "
+                              f"holds one label or number: join it into text, or {_LABELS_FIX}")
+        return str(value)
+
+    return pd.Series([cell(row, value) for row, value in enumerate(values)], index=values.index, dtype=object)
 
 
 def _is_text(values):
@@ -218,12 +284,12 @@ def _encodable(frame, unicode_errors):
             where = "a column name" if column is None else f"column {column!r}, row {row}"
             raise ExportError(
                 f"metadata {where}: {values.iat[row]!r} holds a lone surrogate, which UTF-8 cannot store "
-                "(text decoded with errors='surrogateescape'?): decode it correctly, or pass "
+                "(bytes that are not UTF-8, or text decoded with errors='surrogateescape'): decode it correctly, or pass "
                 "unicode_errors='replace' / --unicode-errors replace to write U+FFFD there"
             )
         fixed = values.where(~bad, values[bad].map(lambda v: _SURROGATE.sub("\ufffd", v)))
         if column is None:
-            frame.columns = list(fixed)
+            frame.columns = pd.Index(list(fixed), dtype=object)
         else:
             frame[column] = fixed.to_numpy()
     return frame

@@ -59,12 +59,13 @@ def read_vectors(path, unicode_errors="strict"):
             header=None,
             skiprows=skip,
             quoting=csv.QUOTE_NONE,
-            dtype={i: str if (labelled and i == 0) or i == width else np.float32 for i in range(width + trailing)},
+            dtype={i: object if (labelled and i == 0) or i == width else np.float32 for i in range(width + trailing)},
             keep_default_na=False,
             na_filter=False,
             engine="c",
             encoding=encoding_of(path),
-            encoding_errors="surrogateescape",  # labels only; unicode_errors applies below
+            encoding_errors="surrogateescape",  # labels only (object: pyarrow strings refuse surrogates);
+            # unicode_errors applies below
             chunksize=chunk_rows,
         )
         # Chunks are copied into one preallocated matrix: memory stays near the matrix itself.

@@ -75,4 +75,9 @@ def write_bookmarks(path, bookmarks, shape):
     and fails silently (a JavaScript error) without it, so every state gets it.
     """
     stamped = [{**state, "dataSetDimensions": [int(shape[0]), int(shape[1])]} for state in bookmarks]
-    write_atomic(path, json.dumps(stamped, separators=(",", ":")))
+    try:
+        text = json.dumps(stamped, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise ExportError(f"a bookmark cannot be written as JSON ({error}): make it with exporter.make_bookmark, "
+                          "with plain numbers and text") from None
+    write_atomic(path, text)
