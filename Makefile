@@ -14,7 +14,7 @@ export CHROMIUM ?= /usr/bin/chromium
 # Quiet TensorFlow's C++ start-up chatter (CUDA probing on a CPU-only machine).
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: venv chromium strace demo test clean
+.PHONY: venv chromium strace demo test test-fast clean
 
 $(STAMP): setup.cfg pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,7 @@ endef
 chromium:
 	$(call debian_package,chromium,[ -x "$(CHROMIUM)" ],for the browser tests (apt-get install chromium ~400 MB),Chromium is missing at $(CHROMIUM) (or make test CHROMIUM=/path/to/chromium))
 
-# tests/test_commit_kill_every_rename.py kills an export at each rename syscall with strace's fault injection.
+# tests/unit/exporter/run/test_commit_renames.py kills an export at each rename syscall with strace's fault injection.
 strace:
 	$(call debian_package,strace,command -v strace >/dev/null 2>&1,for the kill-at-every-rename test,strace is missing)
 
@@ -54,8 +54,14 @@ demo: venv
 	@echo "Now run:  $(BIN)/tensorboard --logdir $(LOGDIR)"
 	@echo "     or:  $(BIN)/projector-export serve --logdir $(LOGDIR)   (every point, no 100,000 cap)"
 
+# Everything (what .ci/run calls).
 test: venv chromium strace
 	$(BIN)/python -m pytest -q
+
+# Unit tests and doctests only (tests/unit/, exporter/, models/): no TensorBoard, Chromium, training or install
+# (strace: tests/unit/exporter/run/test_commit_renames.py kills an export at each rename syscall).
+test-fast: venv strace
+	$(BIN)/python -m pytest -q -m "not integration" tests/unit exporter models
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -181,9 +181,9 @@ def seconds_until_served(logdir, write, run, name, expected, reload_interval, se
 
 def write_tensor_path_run(run_dir, matrix):
     """A run whose config points at `vectors.tsv` (`tensor_path`): what the tutorial's users end up with."""
-    from exporter.exports import read_tensorboard_config
-    from exporter.writers import tensorboard_config
-    from exporter.writers.event_file import ensure_event_file
+    from exporter.run.folder import read_tensorboard_config
+    from exporter.run import tensorboard_config
+    from exporter.run.event_file import ensure_event_file
     from exporter.writers.tsv import write_vectors_tsv
 
     write_vectors_tsv(os.path.join(run_dir, "vectors.tsv"), matrix)

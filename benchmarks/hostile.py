@@ -55,7 +55,7 @@ def _export(logdir):
     import exporter
 
     exporter.export_embeddings(np.eye(3, 4), ["a", "b", "c"], logdir=str(logdir), run="r", name="t")
-    from exporter.exports import find_export
+    from exporter.run.folder import find_export
 
     return find_export(str(logdir), "r", "t").files["metadata"]
 

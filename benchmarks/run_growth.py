@@ -73,9 +73,9 @@ def reload_costs(logdir, counts):
     import tensorflow as tf
     from tensorboard.plugins.projector import projector_plugin
 
-    from exporter import exports
+    from exporter.run import folder as run_folder
 
-    entries = exports.list_exports(logdir, "growth")
+    entries = run_folder.list_exports(logdir, "growth")
     figures = {"tensor_path_reload_s": {}, "checkpoint_reload_s": {}, "checkpoint_rewrite_s": {}}
     for k in counts:
         start = time.perf_counter()

@@ -31,7 +31,7 @@ _LAZY = {
     "quiet_native_logs": "exporter.cli",
     "read_text_table": "exporter.sources.text_table",
     "remove_export": "exporter.export",
-    "resolve_run_dir": "exporter.exports",
+    "resolve_run_dir": "exporter.run.folder",
     "unit_rows": "exporter.vectors",
     "validate_logdir": "exporter.validate",
     "write_atomic": "exporter.writers.atomic",

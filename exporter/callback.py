@@ -30,7 +30,7 @@ from tensorboard.plugins.text.summary_v2 import text_pb
 from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
 from exporter.errors import ExportError, ExportWarning
-from exporter import exports
+from exporter.run import folder as run_folder
 from exporter.export import export_table, remove_export
 from exporter.layouts import make_layouts, parse_layouts
 from exporter.sources.activations import find_layer, layer_outputs
@@ -85,7 +85,7 @@ class ProjectorCallback(keras.callbacks.Callback):
         **export_options,
     ):
         super().__init__()
-        self.run_dir = exports.resolve_run_dir(logdir, run)
+        self.run_dir = run_folder.resolve_run_dir(logdir, run)
         self.logdir, self.run = logdir, run
         self.embeddings = dict(embeddings or {})
         self.outputs = dict(outputs or {})
@@ -225,7 +225,7 @@ def snapshot_name(layer, epoch):
 def _existing_snapshots(run_dir, layer):
     """Snapshot names of `layer` already in the run (an earlier fit), oldest epoch first."""
     pattern = re.compile(re.escape(snapshot_name(layer, 0)[: -len("000")]) + r"(\d+)$")
-    found = [(int(m.group(1)), e.tensor_name) for e in exports.read_tensorboard_config(run_dir).embeddings
+    found = [(int(m.group(1)), e.tensor_name) for e in run_folder.read_tensorboard_config(run_dir).embeddings
              if (m := pattern.match(e.tensor_name))]
     return [name for _, name in sorted(found)]
 

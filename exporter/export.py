@@ -15,7 +15,7 @@ a staging folder, which becomes `projector-export/<name>/v<N>/` under the run lo
 then the standalone JSON and TensorBoard's config are renamed into place, the
 latter being the commit point. A kill at any instant leaves each export entirely
 old or entirely new; the next export or removal in the run finishes the clean-up
-(`exporter.commit` does the commit; `exporter.exports` describes the layout).
+(`exporter.run.commit` does the commit; `exporter.run.folder` describes the layout).
 """
 
 import collections.abc
@@ -24,16 +24,18 @@ import numbers
 import os
 import warnings
 
-from exporter import commit, exports
-from exporter.commit import ExportResult, binary_misread_as_text
 from exporter.errors import ExportError, ExportWarning
-from exporter.exports import resolve_run_dir, safe_tensor_name
 from exporter.layouts import Layout, layout_bookmark, make_layouts, write_layout_files
+from exporter.projector_rules import NUMBER_LIKE_FIX, describe_number_like
+from exporter.run import commit
+from exporter.run import folder as run_folder
+from exporter.run.commit import ExportResult, binary_misread_as_text
+from exporter.run.folder import resolve_run_dir, safe_tensor_name
+from exporter.run.standalone_config import write_vectors_bytes
 from exporter.table import SPHEREIZE_MIN_DIM, TENSORBOARD_MAX_POINTS, EmbeddingTable
-from exporter.validate.frontend import NUMBER_LIKE_FIX, describe_number_like
 from exporter.vectors import pca_coordinates
 from exporter.writers import bookmarks as bookmarks_writer
-from exporter.writers import standalone, tsv
+from exporter.writers import tsv
 from exporter.writers.atomic import run_lock
 
 __all__ = ["ExportResult", "export_embeddings", "export_table", "remove_export", "replace_bookmarks",
@@ -182,8 +184,8 @@ def export_table(
     marks += [layout_bookmark(layout, table, color_by) for layout in computed]
 
     with commit.staging(run_dir) as staging:
-        files = {"vectors_bytes": os.path.join(staging, exports.VECTORS_BYTES)}
-        standalone.write_vectors_bytes(files["vectors_bytes"], table.vectors)
+        files = {"vectors_bytes": os.path.join(staging, run_folder.VECTORS_BYTES)}
+        write_vectors_bytes(files["vectors_bytes"], table.vectors)
         tensor_key = "vectors_bytes"
         if binary_misread_as_text(table.vectors):
             tensor_key = "vectors_tsv"  # TensorBoard would parse vectors.bytes as text and fail
@@ -191,13 +193,13 @@ def export_table(
                           "parse as numbers: it reads vectors.tsv instead (slower to load)", ExportWarning,
                           stacklevel=2)
         if write_tsv or tensor_key == "vectors_tsv":
-            files["vectors_tsv"] = os.path.join(staging, exports.VECTORS_TSV)
+            files["vectors_tsv"] = os.path.join(staging, run_folder.VECTORS_TSV)
             tsv.write_vectors_tsv(files["vectors_tsv"], table.vectors)
         if table.metadata is not None:
-            files["metadata"] = os.path.join(staging, exports.METADATA_TSV)
+            files["metadata"] = os.path.join(staging, run_folder.METADATA_TSV)
             tsv.write_metadata_tsv(files["metadata"], table.metadata)
         if marks:
-            files["bookmarks"] = os.path.join(staging, exports.BOOKMARKS_JSON)
+            files["bookmarks"] = os.path.join(staging, run_folder.BOOKMARKS_JSON)
             bookmarks_writer.write_bookmarks(files["bookmarks"], marks, table.vectors.shape)
         files.update(write_layout_files(staging, table, computed, color_by))
         version = commit.Version(name, staging, tuple(table.vectors.shape), tensor_key, sorted(files), standalone_config,
@@ -216,14 +218,14 @@ def replace_bookmarks(logdir, run, name, bookmarks, write_files=None):
       logdir, run, name: the export.
       bookmarks: the complete new list of `make_bookmark` states (empty: no bookmarks),
         each with one projection per point.
-      write_files: optional `write_files(folder) -> {key of exports.FILE_NAMES: path}`, called
+      write_files: optional `write_files(folder) -> {key of run_folder.FILE_NAMES: path}`, called
         under the lock to write files (layout pictures) that replace the current ones of those keys.
     """
     run_dir = resolve_run_dir(logdir, run)
     name = safe_tensor_name(name)
     with commit.staging(run_dir) as staging:
         with run_lock(run_dir):
-            current = exports.find_export(logdir, run, name)
+            current = run_folder.find_export(logdir, run, name)
             bookmarks = _bookmark_list(bookmarks)
             _check_bookmarks(bookmarks, current.shape[0])
             if current.version is None:
@@ -234,11 +236,11 @@ def replace_bookmarks(logdir, run, name, bookmarks, write_files=None):
                     files[key] = os.path.join(staging, os.path.basename(path))
                     os.link(path, files[key], follow_symlinks=False)
             if bookmarks:
-                files["bookmarks"] = os.path.join(staging, exports.BOOKMARKS_JSON)
+                files["bookmarks"] = os.path.join(staging, run_folder.BOOKMARKS_JSON)
                 bookmarks_writer.write_bookmarks(files["bookmarks"], list(bookmarks), current.shape)
-            entry = next(e for e in exports.read_tensorboard_config(run_dir).embeddings if e.tensor_name == name)
-            tensor_key = "vectors_tsv" if entry.tensor_path.endswith(exports.VECTORS_TSV) else "vectors_bytes"
-            listed = commit.standalone_prefix(exports.read_standalone_config(run_dir), name)
+            entry = next(e for e in run_folder.read_tensorboard_config(run_dir).embeddings if e.tensor_name == name)
+            tensor_key = "vectors_tsv" if entry.tensor_path.endswith(run_folder.VECTORS_TSV) else "vectors_bytes"
+            listed = commit.standalone_prefix(run_folder.read_standalone_config(run_dir), name)
             version = commit.Version(name, staging, current.shape, tensor_key, sorted(files), listed is not None,
                                listed or "")
             return commit.commit(run_dir, add=[version])[0]
@@ -260,9 +262,9 @@ def upgrade_run(logdir, run):
     """
     run_dir = resolve_run_dir(logdir, run)
     with run_lock(run_dir):
-        if exports.legacy_checkpoint(run_dir) is None:
+        if run_folder.legacy_checkpoint(run_dir) is None:
             return []
-        names = [e.tensor_name for e in exports.read_tensorboard_config(run_dir).embeddings if not e.tensor_path]
+        names = [e.tensor_name for e in run_folder.read_tensorboard_config(run_dir).embeddings if not e.tensor_path]
         commit.commit(run_dir)
         return names
 

@@ -94,7 +94,7 @@ class EmbeddingTable:
 
     def number_like_cells(self):
         """[(row, column, text)] of the text cells the projector shows as numbers (`007` as 7, `0x1F` as 31)."""
-        from exporter.validate import frontend
+        from exporter import projector_rules
 
         if self.metadata is None:
             return []
@@ -107,7 +107,7 @@ class EmbeddingTable:
             # JavaScript prints back digit for digit (up to 15 significant digits), are shown as they are.
             maybe = values.str.match(_NUMBER_START, na=False) & ~values.str.fullmatch(_SHOWN_AS_IS, na=False)
             changed += [(int(row), column, values.iat[row]) for row in np.flatnonzero(maybe.to_numpy())
-                        if frontend.shown_as(values.iat[row]) != values.iat[row]]
+                        if projector_rules.shown_as(values.iat[row]) != values.iat[row]]
         return sorted(changed)
 
     def take(self, rows):

@@ -11,7 +11,7 @@ Example:
 
 import numpy as np
 
-from exporter import exports
+from exporter.run import folder as run_folder
 from exporter.errors import ExportError
 from exporter.vectors import cosine_neighbours, unit_rows
 
@@ -33,8 +33,8 @@ class VectorSpace:
 
     @classmethod
     def read(cls, logdir, run, name, *, label_column=None, encoder_args=None):
-        """The export `name` of `logdir/run` (read by `exporter.exports`), labelled by `label_column`."""
-        table = exports.read_export(logdir, run, name)
+        """The export `name` of `logdir/run` (read by `exporter.run.folder`), labelled by `label_column`."""
+        table = run_folder.read_export(logdir, run, name)
         metadata = table.metadata
         if metadata is None:
             raise ExportError(f"tensor {name!r} has no metadata: neighbours need labels to name them")

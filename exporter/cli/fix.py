@@ -56,7 +56,7 @@ def run(args):
 
 def _older_layout_runs(logdir):
     """Runs (relative to `logdir`) whose exports are in projector-export's older checkpoint layout."""
-    from exporter.exports import legacy_checkpoint
+    from exporter.run.folder import legacy_checkpoint
 
     return [os.path.relpath(folder, logdir) for folder, _, _ in os.walk(logdir) if legacy_checkpoint(folder)]
 
@@ -71,7 +71,7 @@ def _upgrade(logdir, run):
 
 
 def _broken_config_folders(logdir):
-    from exporter.exports import TENSORBOARD_CONFIG, read_tensorboard_config
+    from exporter.run.folder import TENSORBOARD_CONFIG, read_tensorboard_config
 
     for folder, _, files in os.walk(logdir):
         if TENSORBOARD_CONFIG in files:
@@ -85,7 +85,7 @@ def _plan(folder, args):
     from exporter.errors import ExportError
     from exporter.sources import keras_archive
     from exporter.sources.files import read_metadata
-    from exporter.exports import read_tensorboard_config
+    from exporter.run.folder import read_tensorboard_config
     from exporter.sources.vocabulary import Vocabulary, labels_for_rows
     from exporter.table import EmbeddingTable
 
@@ -121,7 +121,7 @@ def _inside(folder, relative, field):
     """The real path of `relative` in the config's `folder`; outside it (absolute, '..', a symlink out) an
     `ExportError`. TensorBoard 2.21 refuses such asset paths the same way (`_rel_to_abs_asset_path`)."""
     from exporter.errors import ExportError
-    from exporter.paths import resolve_inside
+    from exporter.inside_folder import resolve_inside
 
     path = resolve_inside(folder, relative)
     if path is None:
@@ -134,8 +134,8 @@ def _inside(folder, relative, field):
 def _apply(logdir, plan, options):
     from exporter.cli.common import report
     from exporter.export import export_table
-    from exporter.exports import read_tensorboard_config
-    from exporter.writers import tensorboard_config
+    from exporter.run.folder import read_tensorboard_config
+    from exporter.run import tensorboard_config
 
     tables, run_dir, folder = plan
     for name, table in tables:

@@ -25,7 +25,7 @@ def register(subparsers):
 
 
 def run(args):
-    from exporter.layouts.existing import add_layouts
+    from exporter.layouts.relayout import add_layouts
 
     result = add_layouts(args.logdir, args.run, args.name, args.layouts, dims=args.dims, color_by=args.color_by,
                          seed=args.seed)

@@ -28,7 +28,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from exporter import exports
+from exporter.run import folder as run_folder
 from exporter.errors import ExportError
 from exporter.layouts.compute import METHODS, compute_layout, parse_layouts
 from exporter.layouts.picture import save_picture
@@ -132,7 +132,7 @@ def write_layout_files(folder, table, layouts, color_by=None, figures=None):
       figures: the export's current `read_figures()`, kept for methods not recomputed.
 
     Returns:
-      {key of `exporter.exports.FILE_NAMES`: path written}.
+      {key of `exporter.run.folder.FILE_NAMES`: path written}.
     """
     if not layouts:
         return {}
@@ -141,7 +141,7 @@ def write_layout_files(folder, table, layouts, color_by=None, figures=None):
     files, figures = {}, dict(figures or {})
     for layout in layouts:
         key = f"picture_{layout.method}"
-        path = os.path.join(folder, exports.FILE_NAMES[key])
+        path = os.path.join(folder, run_folder.FILE_NAMES[key])
         title = f"{layout.label}: 10-NN kept {layout.quality['knn_preservation']:.0%}"
         save_picture(path, layout.coordinates, title, colors)
         files[key] = path
@@ -149,13 +149,13 @@ def write_layout_files(folder, table, layouts, color_by=None, figures=None):
                                   "metric": "euclidean" if layout.method == "pca" else layout.metric,
                                   "seed": layout.seed, "seconds": round(layout.seconds, 2),
                                   "picture": os.path.basename(path), **layout.quality}
-    files["layouts"] = os.path.join(folder, exports.LAYOUTS_JSON)
+    files["layouts"] = os.path.join(folder, run_folder.LAYOUTS_JSON)
     write_atomic(files["layouts"], json.dumps(figures, indent=1) + "\n")
     return files
 
 
 def read_figures(export):
-    """{method: figures} from the `layouts.json` of an `exporter.exports.Export` ({} if it has none)."""
+    """{method: figures} from the `layouts.json` of an `exporter.run.folder.Export` ({} if it has none)."""
     path = export.files.get("layouts")
     if not path:
         return {}

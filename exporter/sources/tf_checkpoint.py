@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 
-from exporter.checkpoint_bundle import CheckpointBundle
+from exporter.tensor_bundle import CheckpointBundle
 from exporter.errors import ExportError
 from exporter.sources.inventory import TensorInfo
 from exporter.sources.limits import check_rows

@@ -23,7 +23,7 @@ import zipfile
 import pandas as pd
 
 from exporter.errors import ExportError, ExportWarning
-from exporter.paths import resolve_inside
+from exporter.inside_folder import resolve_inside
 from exporter.sources.keras_embedding import PAD_LABEL
 from exporter.sources.text_encoding import not_utf8_error, open_text
 from exporter.table import LABEL_COLUMN

@@ -15,7 +15,7 @@ import json
 import math
 
 from exporter.validate.findings import ERROR, WARNING
-from exporter.validate.frontend import TENSORBOARD_MAX_POINTS
+from exporter.projector_rules import TENSORBOARD_MAX_POINTS
 
 #: Fields without which loading a bookmark throws (tested one by one in TensorBoard 2.21).
 REQUIRED_STATE_FIELDS = {

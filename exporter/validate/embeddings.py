@@ -13,7 +13,7 @@ from tensorboard.plugins.projector import projector_plugin
 
 from exporter.validate import tensors
 from exporter.validate.assets import check_bookmarks, check_sprite
-from exporter.validate.frontend import TENSORBOARD_MAX_POINTS
+from exporter.projector_rules import TENSORBOARD_MAX_POINTS
 from exporter.validate.findings import ERROR, WARNING
 from exporter.validate.metadata import check_metadata
 

@@ -23,10 +23,10 @@ from tensorboard.plugins.projector import metadata as projector_metadata
 from tensorboard.plugins.projector import projector_plugin
 from tensorboard.plugins.projector.projector_config_pb2 import ProjectorConfig
 
-from exporter.paths import resolve_inside
+from exporter.inside_folder import resolve_inside
 from exporter.validate.findings import ERROR, WARNING
 from exporter.validate.folders import walk_folders
-from exporter.checkpoint_bundle import STATE_FILE, latest_checkpoint
+from exporter.tensor_bundle import STATE_FILE, latest_checkpoint
 
 CONFIG_FILE = projector_metadata.PROJECTOR_FILENAME
 

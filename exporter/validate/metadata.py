@@ -15,7 +15,7 @@ Number of tensors (3) do not match the number of lines in metadata (2). The proj
 import dataclasses
 import re
 
-from exporter.validate import frontend
+from exporter import projector_rules
 from exporter.validate.findings import ERROR, WARNING
 
 PLACEHOLDER_FIX = "write a visible placeholder such as '<empty>' or '[PAD]' (projector-export does)"
@@ -28,7 +28,7 @@ def check_metadata(report, path, num_points, *, limit=None):
     """
     with open(path, "rb") as f:
         data = f.read()
-    if frontend.stream_never_ends(data):
+    if projector_rules.stream_never_ends(data):
         report.add(ERROR, path, "the projector's reader never finishes this file (it is empty, or its last "
                    "1,000,000-byte chunk has no newline)", "end every line, including the last, with '\\n'")
         return None
@@ -50,8 +50,8 @@ def check_metadata(report, path, num_points, *, limit=None):
         text = _served_part(text, limit)
     scan = _scan(text)
     header, records = scan.header, scan.records
-    mismatch = frontend.metadata_mismatch(num_points, len(header), len(records))
-    padding = frontend.slice_padding(data)
+    mismatch = projector_rules.metadata_mismatch(num_points, len(header), len(records))
+    padding = projector_rules.slice_padding(data)
     _check_cells(report, path, scan, padding, blank_is_cause=mismatch is not None)
     if mismatch:
         message, refused = mismatch
@@ -82,7 +82,7 @@ class _Scan:
     header: list
     header_line: int | None = None
     records: list = dataclasses.field(default_factory=list)  # [(line number, cells)], as `metadata_records`
-    blank: frontend.LineRanges = dataclasses.field(default_factory=frontend.LineRanges)
+    blank: projector_rules.LineRanges = dataclasses.field(default_factory=projector_rules.LineRanges)
     first_cr: int | None = None
     first_tab: int | None = None  # single-column: a record holding a tab
     ragged: tuple | None = None  # (line, cells) of the first record whose cells differ from the header's
@@ -90,11 +90,11 @@ class _Scan:
 
 # A run of lines that are blank after JavaScript's trim(): whitespace up to its last newline. One
 # character class, not a repeated group, so the regex engine keeps no state per line.
-_BLANK_RUN = re.compile("[" + re.escape(frontend.JS_WHITESPACE) + "]*\n")
+_BLANK_RUN = re.compile("[" + re.escape(projector_rules.JS_WHITESPACE) + "]*\n")
 
 
 def _scan(text):
-    """`frontend.metadata_records(text)` and the line facts `_check_cells` reports, streaming: memory
+    """`projector_rules.metadata_records(text)` and the line facts `_check_cells` reports, streaming: memory
     grows with the records only (a file of 10^8 blank lines is one range)."""
     scan, number, pos = _Scan(["label"]), 1, 0
     while pos < len(text):
@@ -112,7 +112,7 @@ def _scan(text):
         line, pos = text[pos:end], end + 1
         if "\r" in line and scan.first_cr is None:
             scan.first_cr = number
-        if not frontend.js_trim(line):
+        if not projector_rules.js_trim(line):
             scan.blank.add(number, number)
         elif not scan.records and scan.header_line is None and "\t" in line:
             scan.header, scan.header_line = line.split("\t"), number
@@ -130,10 +130,10 @@ def _scan(text):
 
 def _check_slices(report, path, data):
     """The rows whose labels the reader's 1,000,000-byte slices corrupt."""
-    cuts = frontend.slice_cuts(data)
+    cuts = projector_rules.slice_cuts(data)
     if not cuts:
         return
-    lines = frontend.line_numbers(data, cuts)
+    lines = projector_rules.line_numbers(data, cuts)
     shown = ", ".join(map(str, lines[:10])) + (", ..." if len(lines) > 10 else "")
     report.add(WARNING, path, f"{len(cuts)} row(s) hold a character cut by the projector's 1,000,000-byte "
                f"decoding slices, so it shows as '\ufffd' marks or vanishes (line(s) {shown})",
@@ -178,9 +178,9 @@ def _check_cells(report, path, scan, padding, *, blank_is_cause):
 
 
 def _check_number_like(report, path, header, records):
-    changed = frontend.number_like_cells(header, records)
+    changed = projector_rules.number_like_cells(header, records)
     if changed:
-        report.add(WARNING, path, frontend.describe_number_like(changed, "line"), frontend.NUMBER_LIKE_FIX, changed[0][0])
+        report.add(WARNING, path, projector_rules.describe_number_like(changed, "line"), projector_rules.NUMBER_LIKE_FIX, changed[0][0])
 
 
 def _likely_cause(scan, num_points):

@@ -17,9 +17,10 @@ import os
 
 import numpy as np
 
-from exporter.exports import parse_version_path
-from exporter.paths import resolve_inside
-from exporter.validate import frontend, tensors
+from exporter import projector_rules
+from exporter.inside_folder import resolve_inside
+from exporter.run.folder import parse_version_path
+from exporter.validate import tensors
 from exporter.validate.assets import check_bookmarks
 from exporter.validate.findings import ERROR, WARNING
 from exporter.validate.logdir import NOT_READ, files_named, inside
@@ -150,8 +151,8 @@ def _check_tensor(report, path, file, name, shape):
         return None
     with open(file, encoding="utf-8", errors="replace") as f:
         try:
-            labels, rows = frontend.parse_vectors_tsv(f.read())
-        except frontend.VectorsParseError as error:
+            labels, rows = projector_rules.parse_vectors_tsv(f.read())
+        except projector_rules.VectorsParseError as error:
             report.add(ERROR, file, f"the projector's parser stops: {error}",
                        "write D tab-separated numbers per line", error.line)
             return None

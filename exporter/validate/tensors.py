@@ -16,7 +16,7 @@ import os
 
 import numpy as np
 
-from exporter.checkpoint_bundle import CheckpointBundle
+from exporter.tensor_bundle import CheckpointBundle
 
 _BLOCK_LINES = 4096
 #: Longest tensor_path line read (about a million values): longer lines are reported, not parsed.

@@ -9,7 +9,7 @@ import tempfile
 import threading
 
 from exporter.errors import ExportError
-from exporter.exports import LOCK_FILE
+from exporter.run.folder import LOCK_FILE
 
 
 def write_atomic(path, data):

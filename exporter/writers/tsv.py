@@ -13,7 +13,7 @@ import threading
 import numpy as np
 
 from exporter.errors import ExportError
-from exporter.validate.frontend import js_number_to_string
+from exporter.projector_rules import js_number_to_string
 from exporter.writers.atomic import open_atomic
 
 #: Shown instead of an empty or whitespace-only value: the projector skips blank lines.

@@ -54,6 +54,6 @@ def assert_bit_exact(actual, expected):
 
 def export_file(logdir, run, name, key="metadata"):
     """The path of one file of an export ("vectors_bytes", "vectors_tsv", "metadata", "bookmarks")."""
-    from exporter.exports import find_export
+    from exporter.run.folder import find_export
 
     return find_export(str(logdir), run, name).files[key]

@@ -1,6 +1,6 @@
 """Every Keras source of projector-export on the backend in KERAS_BACKEND, in a process of its own.
 
-Run as `python -m tests.support.keras_backend_job LOGDIR OUT` (tests/test_jax_backend.py
+Run as `python -m tests.support.keras_backend_job LOGDIR OUT` (tests/integration/tensorboard/test_jax_backend.py
 does, with KERAS_BACKEND=jax): fits a small model with `ProjectorCallback`, exports a
 TextVectorization + Embedding model's rows, saves it as `OUT/text.keras` and runs
 `activations` and `checkpoint` on that file; `OUT/expected.npz` holds what the
@@ -16,9 +16,9 @@ import numpy as np
 from exporter import ProjectorCallback, export_table
 from exporter.cli import main
 from exporter.sources.keras_embedding import embedding_table
-from tests.test_callback_fit import PROBE, PROBE_LABELS, WORDS, fit, tiny_model
-from tests.test_disk_formats import WORDS as TEXT_WORDS
-from tests.test_disk_formats import build_text_model
+from tests.integration.tensorboard.test_callback import PROBE, PROBE_LABELS, WORDS, fit, tiny_model
+from tests.integration.tensorboard.test_on_disk_formats import WORDS as TEXT_WORDS
+from tests.integration.tensorboard.test_on_disk_formats import build_text_model
 
 #: The texts `activations` runs the saved model over.
 TEXTS = [" ".join(TEXT_WORDS[i : i + 3]) for i in range(10)]
