@@ -35,13 +35,15 @@ Example:
 import argparse
 
 
-def at_least(minimum):
-    """An argparse `type` for whole numbers >= `minimum`."""
+def at_least(minimum, maximum=None):
+    """An argparse `type` for whole numbers >= `minimum` (and <= `maximum`, if given)."""
 
     def parse(text):
         value = int(text)
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"must be at most {maximum}, got {value}")
         return value
 
     return parse

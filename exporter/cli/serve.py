@@ -14,7 +14,8 @@ def register(subparsers):
     )
     add_logdir(parser, positional=True)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    parser.add_argument("--port", type=at_least(0), default=6006, help="port (default: %(default)s; 0: any free)")
+    parser.add_argument("--port", type=at_least(0, 65535), default=6006,
+                        help="port (default: %(default)s; 0: any free one, printed)")
     parser.add_argument("--max-points", type=at_least(2), metavar="N",
                         help="serve at most N rows of each tensor (default: all; TensorBoard alone stops at 100,000)")
     parser.add_argument("--reload-interval", type=_seconds, default=5, metavar="SECONDS",

@@ -21,21 +21,29 @@ a symlink back to a folder that contains it (a cycle)
 
 import os
 
+from exporter.inside_folder import resolve_inside
 from exporter.validate.findings import ERROR, WARNING
 
 
-def walk_folders(top, report=None):
+def walk_folders(top, report=None, *, stay_inside=False):
     """Yields (folder, file names) for `top` and every folder below it, in sorted order.
 
     Args:
       top: the folder to walk.
       report: a `Report` that gets one finding per symlink cut (a cycle: ERROR,
-        since TensorBoard never finishes; a second way to a folder: WARNING).
+        since TensorBoard never finishes; a second way to a folder: WARNING; with
+        `stay_inside`, a folder resolving outside `top`: WARNING).
+      stay_inside: do not enter folders whose real location is outside `top`.
     """
     seen = {}
     stack = [(os.path.abspath(top), ())]
     while stack:
         folder, ancestors = stack.pop()
+        if stay_inside and resolve_inside(top, folder) is None:
+            if report is not None:
+                report.add(WARNING, folder, f"a symlink to {os.path.realpath(folder)}, outside {top}: not read "
+                           "(nothing outside the logdir is)", "move the run into the logdir instead of linking it")
+            continue
         try:
             stat = os.stat(folder)
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -61,8 +69,8 @@ def _is_dir(entry):
 def _report_cut(report, folder, first, cycle):
     if cycle:
         report.add(ERROR, folder, f"a symlink back to a folder that contains it (a cycle): TensorBoard follows "
-                   f"it forever and never lists the runs; validated {first} once",
+                   f"it forever and never lists the runs; {first} entered once",
                    "remove the symlink, or point it outside the logdir")
     else:
         report.add(WARNING, folder, f"a second path (through a symlink) to {first}: TensorBoard lists its runs "
-                   "under both names; validated once", "keep one path to each run folder")
+                   "under both names; entered once", "keep one path to each run folder")

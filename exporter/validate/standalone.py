@@ -99,7 +99,7 @@ def _compare_versions(report, path, name, entry, tensorboard):
     there), complete and valid; one ahead is an export that never landed.
     """
     ours = parse_version_path(str(entry.get("tensorPath", "")))
-    theirs = parse_version_path(tensorboard.tensor_path) if tensorboard is not None and tensorboard.tensor_path else None
+    theirs = parse_version_path(tensorboard.tensor_path) if tensorboard is not None else None
     if ours is None or theirs is None or ours == theirs:
         return "same"
     if ours[1] < theirs[1]:

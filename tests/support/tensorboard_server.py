@@ -12,7 +12,7 @@ module over a fresh logdir (`tb.logdir`): export into your own run names there.
 
 import json
 import os
-import socket
+import re
 import subprocess
 import sys
 import tempfile
@@ -24,6 +24,8 @@ import urllib.request
 import numpy as np
 
 PROJECTOR_ROUTES = "/data/plugin/projector"
+# The line TensorBoard (and `projector-export serve`) prints once its socket is bound.
+_SERVING = re.compile(r"^TensorBoard \S+ at http://127\.0\.0\.1:(\d+)/", re.M)
 #: TensorBoard and projector-export from the same environment as the tests.
 TENSORBOARD = os.path.join(os.path.dirname(sys.executable), "tensorboard")
 PROJECTOR_EXPORT = os.path.join(os.path.dirname(sys.executable), "projector-export")
@@ -34,7 +36,11 @@ class TensorBoardError(RuntimeError):
 
 
 class TensorBoardServer:
-    """Starts `tensorboard --logdir LOGDIR --host 127.0.0.1 --port <free>`; stops it on exit.
+    """Starts `tensorboard --logdir LOGDIR --host 127.0.0.1 --port 0`; stops it on exit.
+
+    The server binds a port the kernel picks and prints it ("TensorBoard 2.21.0 at
+    http://127.0.0.1:40123/"): the port is read back from that line of this process's
+    own output, so no other process can take it between a choice and the bind.
 
     Args:
       logdir: the log directory to serve (it may be empty and filled later).
@@ -66,19 +72,20 @@ class TensorBoardServer:
 
     def start(self):
         self._log = tempfile.NamedTemporaryFile(prefix="tensorboard-", suffix=".log", delete=False)
-        self.port = _free_port()
+        self.port = None
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
         self.process = subprocess.Popen(self.command(), stdout=self._log, stderr=subprocess.STDOUT, env=env)
         try:
+            self.wait_until(self._bound, timeout=self.startup_timeout, what="TensorBoard to print its port")
             self.wait_until(self._answers, timeout=self.startup_timeout, what="TensorBoard to answer")
         except BaseException:
             self.stop()
             raise
 
     def command(self):
-        """The command line that starts the server on `self.port`."""
+        """The command line that starts the server on a port the kernel picks."""
         return [
-            TENSORBOARD, "--logdir", self.logdir, "--host", "127.0.0.1", "--port", str(self.port),
+            TENSORBOARD, "--logdir", self.logdir, "--host", "127.0.0.1", "--port", "0",
             "--reload_interval", str(self.reload_interval), "--load_fast", "false",
         ]
 
@@ -180,6 +187,13 @@ class TensorBoardServer:
             time.sleep(self.poll_interval)
         raise TensorBoardError(f"timed out after {timeout} s waiting for {what}; log:\n{self.log()[-3000:]}")
 
+    def _bound(self):
+        """True once the process printed the URL it serves on (`self.port` set from it)."""
+        match = _SERVING.search(self.log())
+        if match:
+            self.port = int(match.group(1))
+        return match is not None
+
     def _answers(self):
         self.runs()
         return True
@@ -199,13 +213,7 @@ class ServeServer(TensorBoardServer):
 
     def command(self):
         command = [
-            PROJECTOR_EXPORT, "serve", self.logdir, "--host", "127.0.0.1", "--port", str(self.port),
+            PROJECTOR_EXPORT, "serve", self.logdir, "--host", "127.0.0.1", "--port", "0",
             "--reload-interval", str(self.reload_interval),
         ]
         return command + (["--max-points", str(self.max_points)] if self.max_points else [])
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
