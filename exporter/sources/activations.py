@@ -18,10 +18,14 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from exporter.errors import ExportError
+from exporter.sources.length_batches import LengthBatches, end_to_end, padded_rows
+
+#: Texts read by the TextVectorization per call when batching by length (bounds the padded id matrix).
+_READ_CHUNK = 4096
 
 
-def layer_outputs(model, layer, inputs, *, batch_size=256, progress=True):
-    """Float32 (N, D) outputs of `layer` (a name or a layer of `model`), batch by batch.
+def layer_outputs(model, layer, inputs, *, batch_size=256, progress=True, by_length=True):
+    """Float32 (N, D) outputs of `layer` (a name or a layer of `model`), batch by batch, in input order.
 
     Args:
       model: a functional or Sequential Keras model (one with symbolic inputs).
@@ -32,6 +36,9 @@ def layer_outputs(model, layer, inputs, *, batch_size=256, progress=True):
         batched `tf.data.Dataset` of inputs or (inputs, labels) pairs.
       batch_size: examples per forward pass for arrays and lists.
       progress: show a progress bar.
+      by_length: texts for a model whose TextVectorization gives ids of varying length into a masking
+        Embedding are batched by token count (`LengthBatches`), as padding then cannot change the outputs;
+        False keeps input order.
 
     Only one batch of activations is in flight at a time; the result is filled in
     place when N is known, so memory is the output matrix plus one batch.
@@ -40,26 +47,25 @@ def layer_outputs(model, layer, inputs, *, batch_size=256, progress=True):
 
     chain = _locate(model, layer) if isinstance(layer, str) else [model, layer]
     target = chain[-1]
-    reader = _string_reader(model) if keras.backend.backend() != "tensorflow" else None
+    texts = isinstance(inputs, (list, tuple)) or (isinstance(inputs, np.ndarray) and inputs.dtype.kind in "OUS")
+    masked = _masked_varying_reader(model) if by_length and texts else None
+    reader = masked or (_string_reader(model) if keras.backend.backend() != "tensorflow" else None)
     stages = _stages(chain, reader)
-    batches, total = _batches(inputs, batch_size)
-    out = None
-    chunks = []
-    filled = 0
+    batches, total = _by_length(masked, inputs, batch_size) if masked else _batches(inputs, batch_size, reader)
+    out, chunks = None, []
     with _ids_narrowing_quietly(reader):
-        for batch in tqdm(batches, total=total, desc=f"{target.name} outputs", unit="batch", disable=not progress):
-            values = reader(batch) if reader else batch
+        for rows, values in tqdm(batches, total=total, desc=f"{target.name} outputs", unit="batch",
+                                 disable=not progress):
             for stage in stages:  # one model per nesting level: a nested model's layers are not wired to the outer inputs
                 values = stage.predict_on_batch(values)
             values = np.asarray(values, np.float32)
             values = values.reshape(len(values), -1)
-            if total is None:
+            if rows is None:
                 chunks.append(values)
                 continue
             if out is None:
                 out = np.empty((len(inputs), values.shape[1]), np.float32)
-            out[filled : filled + len(values)] = values
-            filled += len(values)
+            out[rows] = values
     if total is None:
         if not chunks:
             raise ExportError("the dataset yielded no examples: nothing to export")
@@ -164,11 +170,11 @@ def _string_reader(model):
     return readers[0]
 
 
-def _batches(inputs, batch_size):
-    """(iterable of model-ready batches, number of batches or None)."""
+def _batches(inputs, batch_size, reader):
+    """(iterable of (rows of the result or None, model-ready batch), number of batches or None)."""
     tf = sys.modules.get("tensorflow")  # a tf.data.Dataset implies TensorFlow is already imported
     if tf is not None and isinstance(inputs, tf.data.Dataset):
-        return (_features(element) for element in inputs), None
+        return ((None, _read(reader, _features(element))) for element in inputs), None
     n = len(inputs)
     if isinstance(inputs, (list, tuple)) or (isinstance(inputs, np.ndarray) and inputs.dtype.kind in "OUS"):
         import tensorflow as tf
@@ -176,8 +182,51 @@ def _batches(inputs, batch_size):
         convert = tf.constant  # strings must reach TextVectorization as a string tensor
     else:
         convert = np.asarray
-    batches = (convert(inputs[start : start + batch_size]) for start in range(0, n, batch_size))
+    batches = ((slice(start, start + batch_size), _read(reader, convert(inputs[start : start + batch_size])))
+               for start in range(0, n, batch_size))
     return batches, -(-n // batch_size)
+
+
+def _read(reader, batch):
+    return reader(batch) if reader else batch
+
+
+def _by_length(reader, texts, batch_size):
+    """`_batches` of `texts` read by `reader` once, then batched by token count, widths rounded."""
+    import tensorflow as tf
+
+    chunks = []
+    for start in range(0, max(len(texts), 1), _READ_CHUNK):
+        ids = np.asarray(reader(tf.constant(list(texts[start : start + _READ_CHUNK]), tf.string)))
+        chunks.append((ids[ids != 0], (ids != 0).sum(axis=1)))  # 0 is TextVectorization's padding, trailing only
+    pieces = end_to_end(chunks)
+    plan = LengthBatches(pieces[2], batch_size)
+    return ((rows, padded_rows(pieces, rows, width)) for rows, width in plan), len(plan)
+
+
+def _masked_varying_reader(model):
+    """The model's TextVectorization if its ids vary in length and reach only `Embedding(mask_zero=True)`
+    layers, else None: only then can the width a batch is padded to not change any output."""
+    import keras
+
+    try:
+        reader = _string_reader(model)
+    except ExportError:
+        return None
+    if not isinstance(reader, keras.layers.TextVectorization):
+        return None
+    config = reader.get_config()
+    if config.get("output_mode") != "int" or config.get("output_sequence_length"):
+        return None
+    consumers = []
+    for candidate in model.layers:
+        try:
+            if any(t is reader.output for t in keras.tree.flatten(candidate.input)):
+                consumers.append(candidate)
+        except (AttributeError, ValueError):  # a layer called more than once has no one input
+            return None
+    masking = [c for c in consumers if isinstance(c, keras.layers.Embedding) and c.mask_zero]
+    return reader if consumers and len(masking) == len(consumers) else None
 
 
 def _features(element):
