@@ -72,6 +72,7 @@ def shown_as(cell):
     return cell if math.isnan(number) else js_number_to_string(number)
 
 
+_NUMBER_START = frozenset("+-.0123456789I" + JS_WHITESPACE)
 #: How to keep text that looks like a number as it is.
 NUMBER_LIKE_FIX = "if they are text (ids, codes, tokens), make them non-numeric, e.g. 'id007'; real numbers are fine"
 
@@ -79,14 +80,22 @@ NUMBER_LIKE_FIX = "if they are text (ids, codes, tokens), make them non-numeric,
 def number_like_cells(header, records):
     """[(line or row, column, cell)] of the cells the projector shows as another text (see `shown_as`)."""
     return [(n, name, cell) for n, cells in records for name, cell in zip(header, cells)
-            if cell is not None and shown_as(cell) != cell]
+            if cell is not None and could_be_number(cell) and shown_as(cell) != cell]
 
 
-def describe_number_like(changed, unit, shown=5):
-    """One sentence naming the first `shown` of `number_like_cells` ("line 3 (word) '007' shows as '7', ...")."""
+def could_be_number(cell):
+    """False when `Number(cell)` is NaN for sure: after white space, a number starts with a sign, a digit,
+    '.' or 'Infinity' (a cheap test that spares `shown_as` on most labels)."""
+    return not cell or cell[0] in _NUMBER_START
+
+
+def describe_number_like(changed, unit, shown=5, total=None):
+    """One sentence naming the first `shown` of `number_like_cells` ("line 3 (word) '007' shows as '7', ...");
+    `total`: how many there are, when `changed` holds only the first ones."""
+    total = len(changed) if total is None else total
     examples = ", ".join(f"{unit} {n} ({name}) {cell!r} shows as {shown_as(cell)!r}" for n, name, cell in changed[:shown])
-    more = f", ... ({len(changed) - shown} more)" if len(changed) > shown else ""
-    return f"{len(changed)} cell(s) look like numbers and the projector shows them as numbers: {examples}{more}"
+    more = f", ... ({total - shown} more)" if total > shown else ""
+    return f"{total} cell(s) look like numbers and the projector shows them as numbers: {examples}{more}"
 
 
 def numbered_lines(text):

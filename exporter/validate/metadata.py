@@ -49,8 +49,8 @@ def check_metadata(report, path, num_points, *, limit=None):
     if limit is not None:
         text = _served_part(text, limit)
     scan = _scan(text)
-    header, records = scan.header, scan.records
-    mismatch = projector_rules.metadata_mismatch(num_points, len(header), len(records))
+    header = scan.header
+    mismatch = projector_rules.metadata_mismatch(num_points, len(header), scan.count)
     padding = projector_rules.slice_padding(data)
     _check_cells(report, path, scan, padding, blank_is_cause=mismatch is not None)
     if mismatch:
@@ -76,26 +76,46 @@ def _served_part(text, limit):
 
 @dataclasses.dataclass
 class _Scan:
-    """What the checks need of a metadata text, gathered in one pass: the records (the rows it reports)
-    and, for every other line, only counts and first line numbers."""
+    """What the checks need of a metadata text, gathered in one pass without keeping its records (20,000,000
+    labels held as lists of cells took 5.5 GB): counts, first line numbers, and the first number-like cells."""
 
     header: list
     header_line: int | None = None
-    records: list = dataclasses.field(default_factory=list)  # [(line number, cells)], as `metadata_records`
+    count: int = 0  # records: the rows `projector_rules.metadata_records` gives, which label points
+    last_row: int = 0  # the line number of the last record
     blank: projector_rules.LineRanges = dataclasses.field(default_factory=projector_rules.LineRanges)
     first_cr: int | None = None
     first_tab: int | None = None  # single-column: a record holding a tab
     ragged: tuple | None = None  # (line, cells) of the first record whose cells differ from the header's
+    first_empty: int | None = None  # the line of the first record with an empty cell
+    number_like: list = dataclasses.field(default_factory=list)  # the first `_NUMBER_LIKE_KEPT` of them
+    number_like_count: int = 0
+
+    def add_record(self, number, cells):
+        width = len(self.header)
+        self.count, self.last_row = self.count + 1, number
+        if self.header_line is None and len(cells) > 1 and self.first_tab is None:
+            self.first_tab = number
+        if self.header_line is not None and len(cells) != width and self.ragged is None:
+            self.ragged = (number, len(cells))
+        if self.first_empty is None and (len(cells) < width or "" in cells[:width]):
+            self.first_empty = number
+        if any(c and projector_rules.could_be_number(c) for c in cells[:width]):
+            changed = projector_rules.number_like_cells(self.header, [(number, [c or None for c in cells[:width]])])
+            self.number_like_count += len(changed)
+            self.number_like.extend(changed[: _NUMBER_LIKE_KEPT - len(self.number_like)])
 
 
+# Number-like cells a finding names (it says how many there are in all).
+_NUMBER_LIKE_KEPT = 5
 # A run of lines that are blank after JavaScript's trim(): whitespace up to its last newline. One
 # character class, not a repeated group, so the regex engine keeps no state per line.
 _BLANK_RUN = re.compile("[" + re.escape(projector_rules.JS_WHITESPACE) + "]*\n")
 
 
 def _scan(text):
-    """`projector_rules.metadata_records(text)` and the line facts `_check_cells` reports, streaming: memory
-    grows with the records only (a file of 10^8 blank lines is one range)."""
+    """`projector_rules.metadata_records(text)` digested into the line facts `_check_cells` reports, streaming:
+    memory stays constant beyond the text (a file of 10^8 blank lines is one range), time linear."""
     scan, number, pos = _Scan(["label"]), 1, 0
     while pos < len(text):
         run = _BLANK_RUN.match(text, pos)
@@ -114,16 +134,10 @@ def _scan(text):
             scan.first_cr = number
         if not projector_rules.js_trim(line):
             scan.blank.add(number, number)
-        elif not scan.records and scan.header_line is None and "\t" in line:
+        elif not scan.count and scan.header_line is None and "\t" in line:
             scan.header, scan.header_line = line.split("\t"), number
         else:
-            cells = line.split("\t")
-            width = len(scan.header)
-            scan.records.append((number, [(cells[i] or None) if i < len(cells) else None for i in range(width)]))
-            if scan.header_line is None and len(cells) > 1 and scan.first_tab is None:
-                scan.first_tab = number
-            if scan.header_line is not None and len(cells) != width and scan.ragged is None:
-                scan.ragged = (number, len(cells))
+            scan.add_record(number, line.split("\t"))
         number += 1
     return scan
 
@@ -142,11 +156,11 @@ def _check_slices(report, path, data):
 
 
 def _check_cells(report, path, scan, padding, *, blank_is_cause):
-    header, header_line, records = scan.header, scan.header_line, scan.records
+    header, header_line = scan.header, scan.header_line
     if scan.first_cr:
         report.add(WARNING, path, "carriage return (CR, Windows line ending) kept in the values, so labels "
                    "end in an invisible '\\r'", "use LF line endings and no CR inside values", scan.first_cr)
-    last_row = records[-1][0] if records else 0
+    last_row = scan.last_row
     count, first = 0, None
     for low, high in scan.blank.ranges:
         if low < last_row:
@@ -170,30 +184,26 @@ def _check_cells(report, path, scan, padding, *, blank_is_cause):
         if len(set(header)) != len(header):
             report.add(WARNING, path, "column names repeat: the projector keeps only the last column of each name",
                        "give every column its own name", header_line)
-    _check_number_like(report, path, header, records)
-    empty = next((n for n, cells in records if None in cells), None)
+    if scan.number_like_count:
+        report.add(WARNING, path, projector_rules.describe_number_like(scan.number_like, "line",
+                                                                      total=scan.number_like_count),
+                   projector_rules.NUMBER_LIKE_FIX, scan.number_like[0][0])
+    empty = scan.first_empty
     if empty:
         report.add(WARNING, path, "an empty cell: the projector stores null and its search can fail on it "
                    "(tensorboard#3444)", PLACEHOLDER_FIX, empty)
 
 
-def _check_number_like(report, path, header, records):
-    changed = projector_rules.number_like_cells(header, records)
-    if changed:
-        report.add(WARNING, path, projector_rules.describe_number_like(changed, "line"), projector_rules.NUMBER_LIKE_FIX, changed[0][0])
-
-
 def _likely_cause(scan, num_points):
     """(' because ...', fix, line) for a row-count mismatch."""
-    header_line, records = scan.header_line, scan.records
-    last_row = records[-1][0] if records else 0
+    header_line, count, last_row = scan.header_line, scan.count, scan.last_row
     blank = scan.blank.ranges[0][0] if scan.blank.ranges and scan.blank.ranges[0][0] < last_row else None
-    if len(records) < num_points and blank:
+    if count < num_points and blank:
         return (f": line {blank} is blank (an empty label such as the '' padding token) and is skipped",
                 PLACEHOLDER_FIX, blank)
-    if header_line is None and len(records) == num_points + 1:
+    if header_line is None and count == num_points + 1:
         return ": line 1 looks like a header", "single-column metadata has no header row: remove line 1", 1
-    if header_line is not None and len(records) == num_points - 1:
+    if header_line is not None and count == num_points - 1:
         return (f": line {header_line} holds a tab, so it was taken as the header",
                 "put a header row (column names) first, or remove the tabs from a one-column file",
                 header_line)
