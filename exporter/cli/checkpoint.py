@@ -23,6 +23,8 @@ def register(subparsers):
                         "archive, a vocab.txt beside a checkpoint, a keras-hub/Hugging Face tokenizer "
                         "vocabulary, or a word-vector file's words; FILE is one token per line, a "
                         "tokenizer.json, or a metadata .tsv/.csv; 'none' exports unlabelled (default: auto)")
+    parser.add_argument("--all", action="store_true",
+                        help="allow --tensor to name optimizer state (Adam moments, momentum), hidden otherwise")
     add_vocab_fit_args(parser)
     add_unicode_errors_arg(parser)
     add_destination_args(parser)
@@ -37,7 +39,7 @@ def run(args):
     from exporter.export import export_embeddings
     from exporter.sources import on_disk, vocabulary
 
-    disk_format, tensor = on_disk.find_tensor(args.path, args.tensor)
+    disk_format, tensor = on_disk.find_tensor(args.path, args.tensor, include_state=args.all)
     # Formats that read single rows are read after sampling; the others whole, now (their shape is the matrix's).
     whole = None if disk_format.reads_rows else on_disk.read_rows(args.path, disk_format, tensor)
     rows = tensor.shape[0] if whole is None else len(whole)

@@ -17,6 +17,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from exporter.errors import ExportError
+from exporter.sources.special_files import refuse_special_file
 from exporter.sources.text_encoding import encoding_of, not_utf8_error, open_text, replace_surrogates
 from exporter.sources.text_table import read_text_table
 
@@ -114,6 +115,9 @@ def read_npy(path):
     if dtype.kind not in "fiub" or dtype.fields is not None or dtype.subdtype is not None:
         raise ExportError(f"{path}: holds {dtype} values, not real numbers: save a plain (N, D) float array, "
                           "e.g. numpy.lib.recfunctions.structured_to_unstructured(array)")
+    if any(side < 0 for side in shape):
+        raise ExportError(f"{path}: its header declares the shape {shape}, with a negative side: corrupt: save "
+                          "the array again with numpy.save")
     needed = data_start + int(np.prod(shape, dtype=object)) * dtype.itemsize
     if needed > os.path.getsize(path):
         raise ExportError(f"{path}: its header promises a {' x '.join(map(str, shape))} {dtype} array "
@@ -148,11 +152,20 @@ def read_metadata(path, unicode_errors="strict"):
         lines.pop()
     if lines and "\t" in lines[0]:
         header = lines[0].split("\t")
-        return pd.DataFrame([line.split("\t") for line in lines[1:]], columns=header)
-    return pd.DataFrame({"label": lines})
+        rows = [line.split("\t") for line in lines[1:]]
+        ragged = next((number for number, row in enumerate(rows, 2) if len(row) != len(header)), None)
+        if ragged is not None:
+            raise ExportError(f"{path}: line {ragged} has {len(rows[ragged - 2])} cells, its header {len(header)}: "
+                              "the projector would shift or drop that row's labels: give every row one cell per "
+                              "column (a tab inside a label is a new column)")
+        frame = pd.DataFrame(rows, columns=range(len(header)), dtype=object)  # object: pyarrow refuses surrogates
+        frame.columns = pd.Index(header, dtype=object)
+        return frame
+    return pd.DataFrame({"label": pd.Series(lines, dtype=object)})
 
 
 def _check_readable(path):
+    refuse_special_file(path)
     if not os.path.isfile(path):
         raise ExportError(f"{path}: no such file")
     if os.path.getsize(path) == 0:

@@ -43,10 +43,11 @@ class TensorInfo:
         return f"{self.name}  {shape}  {self.dtype}{owner}"
 
 
-def pick_tensor(tensors, query, *, source):
+def pick_tensor(tensors, query, *, source, include_state=False):
     """The tensor `query` names: an exact name, else the one exportable tensor whose
     name or layer ends with `query` (after a '/' or '.'); `query=None` accepts a lone
-    exportable tensor. Anything else is an `ExportError` listing the candidates."""
+    exportable tensor. Anything else is an `ExportError` listing the candidates; so is
+    optimizer state named exactly, unless `include_state` (`--all`)."""
     exportable = [t for t in tensors if t.exportable]
     if query is None:
         if len(exportable) == 1:
@@ -63,6 +64,10 @@ def pick_tensor(tensors, query, *, source):
         hint = f"did you mean {', '.join(map(repr, close))}?" if close else f"2-D tensors: {_listing(exportable)}"
         raise ExportError(f"{source}: no tensor {query!r}: {hint}")
     tensor = found[0]
+    if tensor.slot_of and not include_state:
+        raise ExportError(f"{source}: tensor {tensor.name!r} is optimizer state of {tensor.slot_of} (Adam moments, "
+                          "momentum), shaped like the weights but not them: export the weights (--tensor "
+                          f"{tensor.slot_of}), or pass --all to export the optimizer state anyway")
     if not tensor.is_matrix:
         raise ExportError(
             f"{source}: tensor {tensor.name!r} has shape {tensor.shape}, the projector needs 2-D "

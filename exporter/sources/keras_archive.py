@@ -14,7 +14,6 @@ Example:
 """
 
 import contextlib
-import json
 import os
 import zipfile
 
@@ -24,6 +23,7 @@ from exporter.errors import ExportError
 from exporter.sources.hdf5_file import open_hdf5, read_rows
 from exporter.sources.inventory import TensorInfo
 from exporter.sources.limits import check_allocation
+from exporter.untrusted_json import JSONError, parse_json
 
 #: `read_tensor` takes `rows` and reads only those.
 READS_ROWS = True
@@ -52,7 +52,10 @@ def is_hdf5(path):
 
 
 def list_tensors(path):
-    """Every weight in the file, named `<layer>/<variable path>`."""
+    """Every weight in the file, named `<layer path>/<variable path>` (nested models' layers by their own names).
+
+    Optimizer state (also a nested model's own, `functional/optimizer/vars/2`) is listed as such, not exportable.
+    """
     names = archive_layer_names(path) if path.endswith(".keras") else {}
     found = []
     with _weights(path) as weights:
@@ -60,7 +63,9 @@ def list_tensors(path):
         def visit(key, node):
             if hasattr(node, "shape") and key.split("/")[0] not in _SKIPPED_GROUPS:
                 layer, name = _layer_and_name(key, names)
-                found.append(TensorInfo(name, tuple(node.shape), str(node.dtype), layer, key))
+                state = next((part for part in key.split("/") if part in _SKIPPED_GROUPS), None)
+                found.append(TensorInfo(name, tuple(node.shape), str(node.dtype), layer, key,
+                                        (layer or "the model") if state else None))
 
         weights.visititems(visit)
     return found
@@ -73,24 +78,38 @@ def read_tensor(path, tensor, rows=None):
 
 
 def archive_layer_names(path):
-    """{path name Keras stores weights under: the layer's own name} for a `.keras` archive's top level.
+    """{path Keras stores a layer's weights under: the layer's path by its own names} for a `.keras` archive.
 
-    Keras files weights by class name (`embedding`, `embedding_1`, ...) in layer order,
-    not by the names users gave; `config.json` holds both.
+    Keras files weights by class name (`layers/embedding`, `layers/embedding_1`, ...) in
+    layer order, not by the names users gave, and a nested model's layers under its own
+    (`layers/functional/layers/embedding`); `config.json` holds both. A config that is not
+    a model's (a list, a string, a layer without a class) is an `ExportError`.
     """
     from keras.src.utils.naming import to_snake_case
 
     with _open_archive(path) as archive:
-        config = json.loads(read_member(archive, "config.json", path))
-    used, names = {}, {}
-    for layer in config.get("config", {}).get("layers", []):
-        stored = to_snake_case(layer["class_name"])
-        if stored in used:
-            used[stored] += 1
-            stored = f"{stored}_{used[stored]}"
-        else:
-            used[stored] = 0
-        names[stored] = layer.get("config", {}).get("name", stored)
+        data = read_member(archive, "config.json", path)
+    try:
+        config = parse_json(data, f"{path}: config.json", dict)
+    except JSONError as error:
+        raise ExportError(f"{error}: not a Keras model config: re-save the model with model.save()") from None
+    names, pending = {}, [("layers", "", config)]  # a stack, not recursion: configs can nest deeply
+    while pending:
+        stored_prefix, name_prefix, model = pending.pop()
+        layers = model.get("config", {}).get("layers", []) if isinstance(model.get("config", {}), dict) else None
+        if not isinstance(layers, list) or not all(isinstance(layer, dict) and isinstance(layer.get("class_name"), str)
+                                                   for layer in layers):
+            raise ExportError(f"{path}: config.json is not a Keras model config (its layers are not a list of "
+                              "layers, each with a class_name): re-save the model with model.save()")
+        used = {}
+        for layer in layers:
+            stored = to_snake_case(layer["class_name"])
+            used[stored] = used.get(stored, -1) + 1
+            stored = f"{stored}_{used[stored]}" if used[stored] else stored
+            own = layer["config"].get("name", stored) if isinstance(layer.get("config"), dict) else stored
+            names[f"{stored_prefix}/{stored}"] = f"{name_prefix}{own}"
+            if isinstance(layer.get("config"), dict) and "layers" in layer["config"]:
+                pending.append((f"{stored_prefix}/{stored}/layers", f"{name_prefix}{own}/", layer))
     return names
 
 
@@ -129,13 +148,18 @@ def _weights(path):
 
 
 def _layer_and_name(key, names):
-    """Keras 3 `layers/embedding/vars/0` -> ("emb", "emb/vars/0"); legacy
-    `model_weights/emb/sequential/emb/embeddings` -> ("emb", "emb/sequential/emb/embeddings")."""
+    """Keras 3 `layers/embedding/vars/0` -> ("emb", "emb/vars/0"), nested
+    `layers/functional/layers/embedding/vars/0` -> ("functional/embedding", "functional/embedding/vars/0");
+    legacy `model_weights/emb/sequential/emb/embeddings` -> ("emb", "emb/sequential/emb/embeddings")."""
     parts = key.split("/")
     if parts[0] == "model_weights":
         parts = parts[1:]
     if parts[0] == "layers" and len(parts) > 2:
-        parts = parts[1:]
-        parts[0] = names.get(parts[0], parts[0])
+        depth = 2  # the longest stored layer path the config names
+        while depth + 2 < len(parts) and parts[depth] == "layers" and "/".join(parts[:depth + 2]) in names:
+            depth += 2
+        stored = "/".join(parts[:depth])
+        layer = names.get(stored, "/".join(parts[1:depth:2]))
+        return layer, "/".join([layer, *parts[depth:]])
     layer = parts[0] if len(parts) > 1 else None
     return layer, "/".join(parts)

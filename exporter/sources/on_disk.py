@@ -18,6 +18,7 @@ import types
 import numpy as np
 
 from exporter.errors import ExportError
+from exporter.sources.special_files import refuse_special_file
 from exporter.sources import keras_archive, safetensors_dir, saved_model, tf_checkpoint, word_vectors
 from exporter.sources.inventory import pick_tensor
 from exporter.sources.limits import check_allocation
@@ -41,6 +42,7 @@ class DiskFormat:
 
 def detect(path):
     """The format of the file or folder at `path`, or an `ExportError` naming the supported ones."""
+    refuse_special_file(path)
     if not os.path.exists(path) and not os.path.exists(path + ".index"):
         raise ExportError(f"{path}: no such file or folder")
     if os.path.isfile(path) and os.path.getsize(path) == 0:
@@ -61,10 +63,12 @@ def load_tensor(path, query, rows=None):
     return tensor, read_rows(path, disk_format, tensor, rows)
 
 
-def find_tensor(path, query):
-    """(DiskFormat, TensorInfo) of the tensor `query` names, nothing read but the listing."""
+def find_tensor(path, query, include_state=False):
+    """(DiskFormat, TensorInfo) of the tensor `query` names, nothing read but the listing (optimizer state
+    only with `include_state`)."""
     disk_format = detect(path)
-    return disk_format, pick_tensor(disk_format.reader.list_tensors(path), query, source=path)
+    return disk_format, pick_tensor(disk_format.reader.list_tensors(path), query, source=path,
+                                    include_state=include_state)
 
 
 def read_rows(path, disk_format, tensor, rows=None):

@@ -15,6 +15,7 @@ import warnings
 import pandas as pd
 
 from exporter.errors import ExportError
+from exporter.sources.special_files import refuse_special_file
 from exporter.sources.text_encoding import encoding_of, not_utf8_error, open_text
 
 #: The column name a plain text file (one text per line) gets.
@@ -27,6 +28,7 @@ def read_text_table(path, *, header="infer", names=None, unicode_errors="strict"
     `header`/`names` are passed to `pandas.read_csv` (tables only). UTF-8, or UTF-16 with a
     byte-order mark; other bytes follow `unicode_errors` (see `text_encoding`).
     """
+    refuse_special_file(path)
     if not os.path.isfile(path):
         raise ExportError(f"{path}: no such file")
     sep = "," if path.endswith(".csv") else "\t"

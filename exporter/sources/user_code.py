@@ -19,6 +19,7 @@ import os
 import sys
 
 from exporter.errors import ExportError
+from exporter.sources.special_files import refuse_special_file
 
 
 def import_custom_objects(sources):
@@ -40,6 +41,7 @@ def _import(source):
         raise ExportError(f"--custom-objects {source!r}: empty: give a .py file or an importable module name")
     if not (source.endswith(".py") or os.path.sep in source):
         return _running_user_code(source, lambda: importlib.import_module(source))
+    refuse_special_file(source, "--custom-objects ")
     if not os.path.isfile(source):
         raise ExportError(f"--custom-objects {source}: no such file")
     name = os.path.splitext(os.path.basename(source))[0]

@@ -25,8 +25,10 @@ import pandas as pd
 from exporter.errors import ExportError, ExportWarning
 from exporter.inside_folder import resolve_inside
 from exporter.sources.keras_embedding import PAD_LABEL
+from exporter.sources.special_files import refuse_special_file
 from exporter.sources.text_encoding import not_utf8_error, open_text
 from exporter.table import LABEL_COLUMN
+from exporter.untrusted_json import parse_json
 
 #: File names (relative to a model's folder) searched for a vocabulary, in order.
 VOCABULARY_FILES = (
@@ -62,6 +64,7 @@ def read_vocabulary(path, owner=None, unicode_errors="strict"):
     """
     from exporter.sources.files import read_metadata
 
+    refuse_special_file(path, "--vocab ")
     if not os.path.isfile(path):
         raise ExportError(f"--vocab {path}: no such file (or pass --vocab auto / none)")
     if path.endswith((".tsv", ".csv")):
@@ -172,9 +175,9 @@ def _lines(text, keras_asset=False):
 
 def _tokenizer_json_tokens(path, text):
     try:
-        model = json.loads(text)["model"]
+        model = parse_json(text, path, dict)["model"]
         vocab = model["vocab"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):  # JSONError is a ValueError
         raise ExportError(f"{path}: not a Hugging Face tokenizer.json (no model.vocab)") from None
     if isinstance(vocab, dict):  # WordPiece / BPE: {token: id}
         tokens = [""] * len(vocab)

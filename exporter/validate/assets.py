@@ -11,11 +11,12 @@ Example:
 bookmark 1 ('view') lacks selectedProjection, pcaComponentDimensions, tSNEPerplexity, tSNELearningRate, tSNEIteration, customXLeftText, customXRightText, customYUpText, customYDownText: loading it throws
 """
 
-import json
 import math
+import warnings
 
-from exporter.validate.findings import ERROR, WARNING
 from exporter.projector_rules import TENSORBOARD_MAX_POINTS
+from exporter.untrusted_json import JSONError, parse_json
+from exporter.validate.findings import ERROR, WARNING
 
 #: Fields without which loading a bookmark throws (tested one by one in TensorBoard 2.21).
 REQUIRED_STATE_FIELDS = {
@@ -36,14 +37,11 @@ MAX_SPRITE_PX = 8192
 def check_bookmarks(report, path, num_points, columns=None):
     """Adds findings for the bookmarks file at `path` of a tensor showing `num_points` points."""
     try:
-        with open(path, encoding="utf-8") as f:
-            states = json.load(f)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        report.add(ERROR, path, f"not valid JSON ({error}): the BOOKMARKS panel fails",
+        with open(path, "rb") as f:
+            states = parse_json(f.read(), "bookmarks", list)
+    except JSONError as error:
+        report.add(ERROR, path, f"{error}: the BOOKMARKS panel fails",
                    "write a JSON array of projector states (exporter.make_bookmark builds one)")
-        return
-    if not isinstance(states, list):
-        report.add(ERROR, path, "not a JSON array of states", "wrap the states in [...]")
         return
     for number, state in enumerate(states, start=1):
         if not isinstance(state, dict):
@@ -110,8 +108,14 @@ def check_sprite(report, config_path, path, tile, num_points):
                    "set single_image_dim: [width, height] of one thumbnail in pixels")
         return
     try:
-        with Image.open(path) as image:
-            width, height = image.size
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # only the header is read
+            with Image.open(path) as image:
+                width, height = image.size
+    except Image.DecompressionBombError as error:  # PIL refuses it before reading its size
+        report.add(ERROR, path, f"the sprite is a decompression bomb ({str(error).split('.')[0]}): browsers run out "
+                   "of memory decoding it", f"keep it under {MAX_SPRITE_PX} px a side")
+        return
     except (UnidentifiedImageError, OSError) as error:
         report.add(ERROR, path, f"the sprite is not an image the browser can load ({error})", "write a PNG")
         return

@@ -12,7 +12,6 @@ Example:
 []
 """
 
-import json
 import os
 
 import numpy as np
@@ -20,6 +19,7 @@ import numpy as np
 from exporter import projector_rules
 from exporter.inside_folder import resolve_inside
 from exporter.run.folder import parse_version_path
+from exporter.untrusted_json import JSONError, parse_json
 from exporter.validate import tensors
 from exporter.validate.assets import check_bookmarks
 from exporter.validate.findings import ERROR, WARNING
@@ -41,11 +41,12 @@ def check_standalone_configs(report, logdir, tensorboard_entries):
                        "keep projector_config.json inside the logdir")
             continue
         try:
-            with open(path, encoding="utf-8") as f:
-                config = json.load(f)
-            embeddings = config["embeddings"]
-        except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as error:
-            report.add(ERROR, path, f"not a projector config ({error!r})",
+            with open(path, "rb") as f:
+                embeddings = parse_json(f.read(), FILENAME, dict).get("embeddings")
+            if not isinstance(embeddings, list) or not all(isinstance(entry, dict) for entry in embeddings):
+                raise JSONError(f"{FILENAME}: its embeddings are not a list of objects")
+        except JSONError as error:
+            report.add(ERROR, path, f"not a projector config ({error})",
                        'write {"embeddings": [{"tensorName", "tensorShape", "tensorPath", ...}]}')
             continue
         folder = os.path.dirname(path)
@@ -55,11 +56,19 @@ def check_standalone_configs(report, logdir, tensorboard_entries):
 
 def _check_entry(report, path, folder, number, entry, tensorboard_entries):
     name = entry.get("tensorName") or f"embedding {number}"
+    wrong = [key for key in ("tensorName", "tensorPath", "metadataPath", "bookmarksPath")
+             if key in entry and not isinstance(entry[key], str)]
+    shape = entry.get("tensorShape")
+    if shape is not None and not (isinstance(shape, list) and all(_whole(side) for side in shape)):
+        wrong.append("tensorShape")
+    if wrong:
+        report.add(ERROR, path, f"embedding {number}: {', '.join(wrong)} of the wrong type (the projector's "
+                   "loader fails)", "paths and names are strings, tensorShape a list of whole numbers [N, D]")
+        return
     tensor_path = entry.get("tensorPath")
     if not tensor_path:
         report.add(ERROR, path, f"{name!r} has no tensorPath", "set tensorPath (a .bytes or TSV file)")
         return
-    shape = entry.get("tensorShape")
     tensorboard = tensorboard_entries.get((os.path.realpath(folder), name))
     version = _compare_versions(report, path, name, entry, tensorboard)
     if version == "ahead":
@@ -111,6 +120,10 @@ def _compare_versions(report, path, name, entry, tensorboard):
                "an export interrupted before its commit point (older projector-export releases wrote this JSON "
                "first)", "export anything into this run: the next export rolls it back")
     return "ahead"
+
+
+def _whole(value):
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _local(report, config_path, url, field):

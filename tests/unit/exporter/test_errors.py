@@ -240,6 +240,11 @@ def test_optimizer_slots_are_not_offered_as_exportable_tensors(tmp_path, capsys)
     status, _, errors = cli(capsys, "checkpoint", tmp_path / "ckpt", "--tensor", "embeddings", "--logdir",
                             tmp_path / "logdir")
     assert status == 0 and not errors  # not "ambiguous": the slots are not candidates
+    status, _, errors = cli(capsys, "checkpoint", tmp_path / "ckpt", "--tensor", "embedding/embeddings/Adam",
+                            "--logdir", tmp_path / "slot")
+    assert status == 2 and "optimizer state of embedding/embeddings" in errors[0] and "--all" in errors[0], errors
+    assert cli(capsys, "checkpoint", tmp_path / "ckpt", "--tensor", "embedding/embeddings/Adam", "--all",
+               "--logdir", tmp_path / "slot")[0] == 0
 
 
 def test_fix_on_an_embedding_larger_than_its_metadata_names_the_file_and_the_way_forward(tmp_path, capsys):
