@@ -125,3 +125,15 @@ def test_a_keras_hub_preset_folder_loads_to_the_same_encoder(encoder, tmp_path):
     again = SentenceEncoder.load(str(tmp_path), max_length=encoder.max_length)
     texts = ["Naïve café", "a happy dog"]
     np.testing.assert_allclose(again.embed(texts, progress=False), encoder.embed(texts, progress=False), atol=1e-5)
+
+
+def test_word_pieces_normalise_text_as_hugging_face_bert_does(encoder):
+    """No NFKC ("…" is one character, not "..."), format and control characters dropped (a soft hyphen joins)."""
+    def pieces(text):
+        ids, _, _ = encoder.word_pieces([text])
+        return [encoder.tokenizer.id_to_token(int(i)) for i in ids]
+
+    assert pieces("so sad…") == ["so", "sad", "[UNK]"]  # the tiny vocabulary has no "…"; keras-hub made it "..."
+    assert pieces("dog\u00adpuppy") == pieces("dogpuppy") != pieces("dog puppy")
+    assert pieces("happy\x00\u200d dog\tking\nqueen") == pieces("happy dog king queen")
+    assert pieces("Naïve CAFÉ") == pieces("naive cafe")
