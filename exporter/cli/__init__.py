@@ -20,7 +20,7 @@ def main(argv=None):
 
 def build_parser():
     """The `projector-export` argument parser, every subcommand registered."""
-    parser = argparse.ArgumentParser(
+    parser = SuggestingParser(
         prog="projector-export",
         description="Write embeddings that TensorBoard's Embedding Projector and "
         "projector.tensorflow.org load correctly, and check logdirs the way they read them.",
@@ -31,6 +31,44 @@ def build_parser():
         if hasattr(module, "register"):
             module.register(subparsers)
     return parser
+
+
+class SuggestingParser(argparse.ArgumentParser):
+    """An `argparse` parser whose errors add "did you mean" for a mistyped command or option
+    (Python 3.11's argparse suggests nothing; subcommand parsers are of this class too).
+
+    Example:
+    >>> parser = SuggestingParser(prog="p")
+    >>> _ = parser.add_subparsers(dest="command").add_parser("import").add_argument("--logdir")
+    >>> parser.suggestion("argument command: invalid choice: 'improt'", ["improt"])
+    " (did you mean 'import'?)"
+    >>> parser.suggestion("unrecognized arguments: --logidr x", ["import", "--logidr", "x"])
+    " (did you mean '--logdir'?)"
+    """
+
+    def parse_known_args(self, args=None, namespace=None):
+        self._argv = [str(a) for a in (sys.argv[1:] if args is None else args)]
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message):
+        super().error(message + self.suggestion(message, getattr(self, "_argv", [])))
+
+    def suggestion(self, message, argv):
+        import difflib
+        import re
+
+        commands = next((a.choices for a in self._actions if isinstance(a, argparse._SubParsersAction)), {})
+        typed = re.search(r"invalid choice: '([^']*)'", message)
+        if typed and commands:
+            words, candidates = [typed.group(1)], list(commands)
+        elif message.startswith("unrecognized arguments:"):
+            command = commands.get(next((a for a in argv if a in commands), None), self)
+            words = [a.split("=")[0] for a in message.split(":", 1)[1].split() if a.startswith("--")]
+            candidates = [o for o in command._option_string_actions if o.startswith("--")]
+        else:
+            return ""
+        close = [m for word in words for m in difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)]
+        return f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
 
 
 def console_main():

@@ -20,7 +20,8 @@ def add_export_options(parser):
     group.add_argument("--drop-nonfinite", action="store_true",
                        help="drop rows with NaN/Inf (and their metadata) instead of failing")
     group.add_argument("--no-standalone", dest="standalone_config", action="store_false",
-                       help="skip vectors.bytes and projector_config.json (standalone projector)")
+                       help="do not list the export in projector_config.json (the standalone projector's config); "
+                       "vectors.bytes is written either way: TensorBoard reads it")
     group.add_argument("--base-url", default="", help="URL the run folder is served at, for the standalone config")
     group.add_argument("--no-tsv", dest="write_tsv", action="store_false", help="skip vectors.tsv")
     group.add_argument("--no-pca-bookmark", dest="pca_bookmark", action="store_false",
