@@ -18,6 +18,7 @@ quiet_tensorflow.install()
 _LAZY = {
     "EmbeddingTable": "exporter.table",
     "ExportError": "exporter.errors",
+    "ExportOptions": "exporter.export_options",
     "ExportResult": "exporter.export",
     "ExportWarning": "exporter.errors",
     "ProjectorCallback": "exporter.callback",

@@ -17,6 +17,7 @@ read (keras-team/keras#20210); this callback writes through `export_table`.
 """
 
 import collections
+import dataclasses
 import difflib
 import re
 import time
@@ -31,8 +32,9 @@ from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
 from exporter.errors import ExportError, ExportWarning
 from exporter.run import folder as run_folder
-from exporter.export import export_table, remove_export
-from exporter.layouts import make_layouts, parse_layouts
+from exporter.export import export_table, remove_export, written_table
+from exporter.export_options import ExportOptions
+from exporter.layouts import make_layouts
 from exporter.sources.activations import find_layer, layer_outputs
 from exporter.sources.keras_embedding import embedding_table
 from exporter.table import EmbeddingTable
@@ -65,7 +67,9 @@ class ProjectorCallback(keras.callbacks.Callback):
         (`ExportResult`, the exported `EmbeddingTable`), e.g. to draw a picture.
       layouts: full-data layouts per snapshot ("tsne", "umap", "pca"; see `exporter.layouts`),
         each started from the previous snapshot's, so points move smoothly from epoch to epoch.
-      **export_options: passed to `export_table` (normalize, pca_bookmark, ...).
+      options: the `ExportOptions` of every snapshot (default: its defaults).
+      **export_options: fields of `ExportOptions` by name (normalize=, pca_bookmark=, ...),
+        replacing those of `options`; a misspelt one fails here, not at the first snapshot.
     """
 
     def __init__(
@@ -82,6 +86,7 @@ class ProjectorCallback(keras.callbacks.Callback):
         neighbours=5,
         on_snapshot=None,
         layouts=(),
+        options=None,
         **export_options,
     ):
         super().__init__()
@@ -101,9 +106,10 @@ class ProjectorCallback(keras.callbacks.Callback):
         self.probe = probe
         self.every, self.keep, self.neighbours = every, keep, neighbours
         self.on_snapshot = on_snapshot
-        self.export_options = export_options
-        self.layouts = parse_layouts(layouts) if isinstance(layouts, str) else tuple(layouts)
-        if self.layouts and export_options.get("max_points") is not None:
+        if layouts:
+            export_options["layouts"] = layouts
+        self.options = ExportOptions.from_keywords(export_options, options)
+        if self.options.layouts and self.options.max_points is not None:
             raise ExportError("layouts= with max_points= would lay out other points each epoch: sample the "
                               "vocabulary or probe instead")
         self._layouts = {}  # layer -> {method: the previous snapshot's coordinates}
@@ -176,9 +182,8 @@ class ProjectorCallback(keras.callbacks.Callback):
         with warnings.catch_warnings():
             if previous is not None:  # hints were shown at the first snapshot: not every epoch
                 warnings.simplefilter("ignore", ExportWarning)
-            layouts = self._layout(layer, table)
-            result = export_table(table, logdir=self.logdir, run=self.run, name=name, layouts=layouts,
-                                  **self.export_options)
+            options = dataclasses.replace(self.options, layouts=self._layout(layer, table))
+            result = export_table(table, options, logdir=self.logdir, run=self.run, name=name)
         written = self._written[layer]
         if name in written:
             written.remove(name)
@@ -190,11 +195,10 @@ class ProjectorCallback(keras.callbacks.Callback):
 
     def _layout(self, layer, table):
         """This snapshot's layouts, each started from the previous snapshot's layout of `layer`."""
-        if not self.layouts:
+        if not self.options.layouts:
             return ()
-        options = self.export_options
-        source = table.normalized() if options.get("normalize") else table  # as export_table will see it
-        computed = make_layouts(source, self.layouts, color_by=options.get("color_by"), seed=options.get("seed", 0),
+        computed = make_layouts(written_table(table, self.options), self.options.layouts,
+                                color_by=self.options.color_by, seed=self.options.seed,
                                 init=self._layouts.get(layer), progress=False)
         self._layouts[layer] = {layout.method: layout.coordinates for layout in computed}
         return computed

@@ -20,11 +20,11 @@ old or entirely new; the next export or removal in the run finishes the clean-up
 
 import collections.abc
 import dataclasses
-import numbers
 import os
 import warnings
 
 from exporter.errors import ExportError, ExportWarning
+from exporter.export_options import ExportOptions, bookmark_list
 from exporter.layouts import Layout, layout_bookmark, make_layouts, write_layout_files
 from exporter.projector_rules import NUMBER_LIKE_FIX, describe_number_like
 from exporter.run import commit
@@ -38,34 +38,15 @@ from exporter.writers import bookmarks as bookmarks_writer
 from exporter.writers import tsv
 from exporter.writers.atomic import run_lock
 
-__all__ = ["ExportResult", "export_embeddings", "export_table", "remove_export", "replace_bookmarks",
+__all__ = ["ExportOptions", "ExportResult", "export_embeddings", "export_table", "remove_export", "replace_bookmarks",
            "resolve_run_dir", "safe_tensor_name", "upgrade_run"]
 
 # Above this, squares summed over 100,000 points overflow float32 in the browser's PCA.
 _BROWSER_PCA_LIMIT = 1e15
 
 
-def export_embeddings(
-    vectors,
-    metadata=None,
-    *,
-    logdir="logdir",
-    run="default",
-    name="embedding",
-    drop_nonfinite=False,
-    unicode_errors="strict",
-    normalize=False,
-    max_points=None,
-    stratify=None,
-    seed=0,
-    standalone_config=True,
-    base_url="",
-    bookmarks=(),
-    pca_bookmark=True,
-    layouts=(),
-    color_by=None,
-    write_tsv=True,
-):
+def export_embeddings(vectors, metadata=None, *, logdir="logdir", run="default", name="embedding",
+                      drop_nonfinite=False, unicode_errors="strict", options=None, **option_keywords):
     """Writes N vectors and their metadata as tensor `name` of `logdir/run`.
 
     Args:
@@ -77,13 +58,15 @@ def export_embeddings(
       drop_nonfinite: drop rows holding NaN/Inf (and their metadata) instead of refusing them.
       unicode_errors: "strict" refuses labels UTF-8 cannot hold (lone surrogates); "replace"
         writes U+FFFD there (see `EmbeddingTable.build`).
-      normalize, max_points, stratify, seed, standalone_config, base_url, bookmarks,
-        pca_bookmark, layouts, color_by, write_tsv: see `export_table`.
+      options: an `ExportOptions` (default: its defaults).
+      **option_keywords: fields of `ExportOptions` by name (normalize=, max_points=, ...),
+        replacing those of `options`.
 
     Returns:
       A frozen `ExportResult`. Raises `ExportError` (nothing written) on input the
       projector cannot load correctly, or on contradictory arguments.
     """
+    options = ExportOptions.from_keywords(option_keywords, options)
     if isinstance(vectors, EmbeddingTable):
         if metadata is not None or drop_nonfinite or unicode_errors != "strict":
             raise ExportError("an EmbeddingTable carries its own metadata and finite rows: pass metadata=, "
@@ -95,60 +78,27 @@ def export_embeddings(
             vectors = list(vectors)
         table = EmbeddingTable.build(vectors, metadata, drop_nonfinite=drop_nonfinite, unicode_errors=unicode_errors)
         dropped = _row_count(vectors) - table.num_points
-    result = export_table(
-        table, logdir=logdir, run=run, name=name, normalize=normalize, max_points=max_points, stratify=stratify,
-        seed=seed, standalone_config=standalone_config, base_url=base_url, bookmarks=bookmarks,
-        pca_bookmark=pca_bookmark, layouts=layouts, color_by=color_by, write_tsv=write_tsv,
-    )
+    result = export_table(table, options, logdir=logdir, run=run, name=name)
     return dataclasses.replace(result, dropped_rows=dropped)
 
 
-def export_table(
-    table,
-    *,
-    logdir="logdir",
-    run="default",
-    name="embedding",
-    normalize=False,
-    max_points=None,
-    stratify=None,
-    seed=0,
-    standalone_config=True,
-    base_url="",
-    bookmarks=(),
-    pca_bookmark=True,
-    layouts=(),
-    color_by=None,
-    write_tsv=True,
-):
+def export_table(table, options=None, *, logdir="logdir", run="default", name="embedding", **option_keywords):
     """Writes an `EmbeddingTable` as tensor `name` of `logdir/run`, replacing an export of that name.
 
     Args:
       table: the `EmbeddingTable`.
+      options: an `ExportOptions`: how to write it (default: its defaults).
       logdir, run, name: where: `logdir/run`, tensor `name`.
-      normalize: scale rows to unit length (the projector's t-SNE/UMAP assume it).
-      max_points: sample down to this many rows (seeded by `seed`, stratified by
-        the metadata column `stratify` if given), metadata kept aligned.
-      standalone_config: also list the export in `projector_config.json`.
-      base_url: prefix for the standalone paths, where the run folder is served.
-      bookmarks: extra `make_bookmark` states; pca_bookmark adds "PCA (all N points)".
-      layouts: ("tsne", "umap", "pca") of all points (or ready `exporter.layouts.Layout`s), each
-        a bookmark, a picture `layout-<method>.png` and figures in `layouts.json` (docs/layouts.md).
-      color_by: metadata column the bookmarks open coloured by (default: the first text
-        column with <= 50 values).
-      write_tsv: write `vectors.tsv` (for upload to projector.tensorflow.org).
+      **option_keywords: fields of `ExportOptions` by name, replacing those of `options`.
 
     Returns:
       A frozen `ExportResult`.
     """
-    _check_arguments(max_points=max_points, seed=seed, base_url=base_url)
-    if stratify is not None and max_points is None:
-        raise ExportError("stratify= only applies when sampling: pass max_points= (--max-points) too")
+    options = ExportOptions.from_keywords(option_keywords, options)
     name = safe_tensor_name(name)
     run_dir = resolve_run_dir(logdir, run)
-    if max_points is not None and table.num_points > max_points:
-        table = table.sample(max_points, stratify=stratify, seed=seed)
-    elif table.num_points > TENSORBOARD_MAX_POINTS:
+    table = sampled_table(table, options)
+    if options.max_points is None and table.num_points > TENSORBOARD_MAX_POINTS:
         warnings.warn(
             f"{name}: {table.num_points} points, but TensorBoard shows only the first "
             f"{TENSORBOARD_MAX_POINTS}: view them all with `projector-export serve LOGDIR`, "
@@ -156,56 +106,80 @@ def export_table(
             ExportWarning,
             stacklevel=2,
         )
+    _warn_about_values(table, name, options.normalize)
+    if options.normalize:
+        table = table.normalized()
+    marks = list(options.bookmarks)
+    _check_bookmarks(marks, table.num_points)  # before minutes of layouts
+    computed = make_layouts(table, options.layouts, color_by=options.color_by, seed=options.seed)
+    if options.pca_bookmark and not any(layout.method == "pca" for layout in computed):
+        marks.insert(0, layout_bookmark(Layout("pca", pca_coordinates(table.vectors, dims=2), {}), table,
+                                        options.color_by))
+    marks += [layout_bookmark(layout, table, options.color_by) for layout in computed]
+    with commit.staging(run_dir) as staging:
+        files, tensor_key = _write_files(staging, table, marks, computed, name, options)
+        version = commit.Version(name, staging, tuple(table.vectors.shape), tensor_key, sorted(files),
+                                 options.standalone_config, _url_prefix(options.base_url))
+        with run_lock(run_dir):
+            return commit.commit(run_dir, add=[version])[0]
+
+
+def sampled_table(table, options):
+    """The rows of `table` an export with `options` writes: all, or a sample of `options.max_points`."""
+    if options.max_points is not None and table.num_points > options.max_points:
+        return table.sample(options.max_points, stratify=options.stratify, seed=options.seed)
+    return table
+
+
+def written_table(table, options):
+    """`table` as an export with `options` writes it (sampled, scaled to unit length if asked): what it lays out."""
+    table = sampled_table(table, options)
+    return table.normalized() if options.normalize else table
+
+
+def _warn_about_values(table, name, normalize):
+    """Hints about values the projector shows badly, before they are written."""
     peak = max(float(table.vectors.max()), -float(table.vectors.min()))  # no |x| copy of the matrix
     if peak > _BROWSER_PCA_LIMIT:
         warnings.warn(
             f"{name}: values reach {peak:.3g}: the projector's PCA sums squares in float32 and draws "
             "nothing past ~1e19: rescale the vectors or pass normalize=True / --normalize",
             ExportWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     changed = table.number_like_cells()
     if changed:
-        warnings.warn(f"{name}: {describe_number_like(changed, 'row')}: {NUMBER_LIKE_FIX}", ExportWarning, stacklevel=2)
-    if normalize:
-        table = table.normalized()
-    elif table.dim < SPHEREIZE_MIN_DIM:
+        warnings.warn(f"{name}: {describe_number_like(changed, 'row')}: {NUMBER_LIKE_FIX}", ExportWarning, stacklevel=3)
+    if not normalize and table.dim < SPHEREIZE_MIN_DIM:
         warnings.warn(
             f"{name}: hint: with D={table.dim} < {SPHEREIZE_MIN_DIM} the projector does not sphereize, "
             "and its t-SNE/UMAP neighbours assume unit vectors: consider normalize=True / --normalize",
             ExportWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
-    marks = _bookmark_list(bookmarks)
-    _check_bookmarks(marks, table.num_points)  # before minutes of layouts
-    computed = make_layouts(table, layouts, color_by=color_by, seed=seed)
-    if pca_bookmark and not any(layout.method == "pca" for layout in computed):
-        marks.insert(0, layout_bookmark(Layout("pca", pca_coordinates(table.vectors, dims=2), {}), table, color_by))
-    marks += [layout_bookmark(layout, table, color_by) for layout in computed]
 
-    with commit.staging(run_dir) as staging:
-        files = {"vectors_bytes": os.path.join(staging, run_folder.VECTORS_BYTES)}
-        write_vectors_bytes(files["vectors_bytes"], table.vectors)
-        tensor_key = "vectors_bytes"
-        if binary_misread_as_text(table.vectors):
-            tensor_key = "vectors_tsv"  # TensorBoard would parse vectors.bytes as text and fail
-            warnings.warn(f"{name}: its raw float32 bytes begin like a line of text, which TensorBoard would "
-                          "parse as numbers: it reads vectors.tsv instead (slower to load)", ExportWarning,
-                          stacklevel=2)
-        if write_tsv or tensor_key == "vectors_tsv":
-            files["vectors_tsv"] = os.path.join(staging, run_folder.VECTORS_TSV)
-            tsv.write_vectors_tsv(files["vectors_tsv"], table.vectors)
-        if table.metadata is not None:
-            files["metadata"] = os.path.join(staging, run_folder.METADATA_TSV)
-            tsv.write_metadata_tsv(files["metadata"], table.metadata)
-        if marks:
-            files["bookmarks"] = os.path.join(staging, run_folder.BOOKMARKS_JSON)
-            bookmarks_writer.write_bookmarks(files["bookmarks"], marks, table.vectors.shape)
-        files.update(write_layout_files(staging, table, computed, color_by))
-        version = commit.Version(name, staging, tuple(table.vectors.shape), tensor_key, sorted(files), standalone_config,
-                           _url_prefix(base_url))
-        with run_lock(run_dir):
-            return commit.commit(run_dir, add=[version])[0]
+
+def _write_files(staging, table, marks, computed, name, options):
+    """Writes the export's files into `staging`: ({key: path}, the key of the tensor TensorBoard reads)."""
+    files = {"vectors_bytes": os.path.join(staging, run_folder.VECTORS_BYTES)}
+    write_vectors_bytes(files["vectors_bytes"], table.vectors)
+    tensor_key = "vectors_bytes"
+    if binary_misread_as_text(table.vectors):
+        tensor_key = "vectors_tsv"  # TensorBoard would parse vectors.bytes as text and fail
+        warnings.warn(f"{name}: its raw float32 bytes begin like a line of text, which TensorBoard would "
+                      "parse as numbers: it reads vectors.tsv instead (slower to load)", ExportWarning,
+                      stacklevel=3)
+    if options.write_tsv or tensor_key == "vectors_tsv":
+        files["vectors_tsv"] = os.path.join(staging, run_folder.VECTORS_TSV)
+        tsv.write_vectors_tsv(files["vectors_tsv"], table.vectors)
+    if table.metadata is not None:
+        files["metadata"] = os.path.join(staging, run_folder.METADATA_TSV)
+        tsv.write_metadata_tsv(files["metadata"], table.metadata)
+    if marks:
+        files["bookmarks"] = os.path.join(staging, run_folder.BOOKMARKS_JSON)
+        bookmarks_writer.write_bookmarks(files["bookmarks"], marks, table.vectors.shape)
+    files.update(write_layout_files(staging, table, computed, options.color_by))
+    return files, tensor_key
 
 
 def replace_bookmarks(logdir, run, name, bookmarks, write_files=None):
@@ -226,7 +200,7 @@ def replace_bookmarks(logdir, run, name, bookmarks, write_files=None):
     with commit.staging(run_dir) as staging:
         with run_lock(run_dir):
             current = run_folder.find_export(logdir, run, name)
-            bookmarks = _bookmark_list(bookmarks)
+            bookmarks = bookmark_list(bookmarks)
             _check_bookmarks(bookmarks, current.shape[0])
             if current.version is None:
                 raise ExportError(f"export {name!r} has the older checkpoint layout: re-export it first")
@@ -267,26 +241,6 @@ def upgrade_run(logdir, run):
         names = [e.tensor_name for e in run_folder.read_tensorboard_config(run_dir).embeddings if not e.tensor_path]
         commit.commit(run_dir)
         return names
-
-
-def _check_arguments(*, max_points, seed, base_url):
-    """An `ExportError` for an argument of a type the export cannot use, before anything is computed."""
-    def whole(value):
-        return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-    if max_points is not None and not whole(max_points):
-        raise ExportError(f"max_points must be a whole number of at least 2, got {max_points!r}")
-    if not whole(seed):
-        raise ExportError(f"seed must be a whole number, got {seed!r}")
-    if not isinstance(base_url, str):
-        raise ExportError(f"base_url must be a string (the URL prefix of the run folder), got {base_url!r}")
-
-
-def _bookmark_list(bookmarks):
-    if isinstance(bookmarks, (str, bytes, dict)) or not isinstance(bookmarks, collections.abc.Iterable):
-        raise ExportError(f"bookmarks must be a list of states made by exporter.make_bookmark, got "
-                          f"{type(bookmarks).__name__}: wrap one state in a list, e.g. bookmarks=[state]")
-    return list(bookmarks)
 
 
 def _check_bookmarks(marks, num_points):

@@ -50,7 +50,7 @@ def run(args):
     outputs = layer_outputs(model, args.layer, texts, batch_size=args.batch_size)
     result = export_embeddings(
         outputs, frame, logdir=args.logdir, run=args.run, name=args.name,
-        drop_nonfinite=args.drop_nonfinite, **export_options(args),
+        drop_nonfinite=args.drop_nonfinite, options=export_options(args),
     )
     report(result)
 

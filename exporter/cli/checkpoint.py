@@ -64,6 +64,6 @@ def run(args):
     matrix = on_disk.read_rows(args.path, disk_format, tensor, picked) if whole is None else whole[picked]
     result = export_embeddings(
         matrix, labels, logdir=args.logdir, run=args.run, name=args.name,
-        drop_nonfinite=args.drop_nonfinite, **export_options(args),
+        drop_nonfinite=args.drop_nonfinite, options=export_options(args),
     )
     report(result)

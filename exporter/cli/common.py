@@ -51,10 +51,14 @@ def add_unicode_errors_arg(parser):
 
 
 def export_options(args):
-    """The keyword arguments of `exporter.export_table` that `add_export_options` collected."""
-    keys = ("normalize", "max_points", "stratify", "seed", "standalone_config", "base_url", "write_tsv", "pca_bookmark",
-            "layouts", "color_by")
-    return {key: getattr(args, key) for key in keys}
+    """The `exporter.ExportOptions` that `add_export_options` collected."""
+    from exporter.export_options import ExportOptions
+
+    return ExportOptions(
+        normalize=args.normalize, max_points=args.max_points, stratify=args.stratify, seed=args.seed,
+        standalone_config=args.standalone_config, base_url=args.base_url, write_tsv=args.write_tsv,
+        pca_bookmark=args.pca_bookmark, layouts=args.layouts, color_by=args.color_by,
+    )
 
 
 def exported_rows(args, rows):

@@ -139,7 +139,7 @@ def _apply(logdir, plan, options):
 
     tables, run_dir, folder = plan
     for name, table in tables:
-        report(export_table(table, logdir=logdir, run=os.path.relpath(run_dir, logdir), name=name, **options))
+        report(export_table(table, logdir=logdir, run=os.path.relpath(run_dir, logdir), name=name, options=options))
     config = read_tensorboard_config(folder)
     kept = [e for e in config.embeddings if e.tensor_name != KERAS_TENSOR_NAME]
     if kept or os.path.realpath(folder) == os.path.realpath(run_dir):

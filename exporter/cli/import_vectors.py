@@ -44,6 +44,6 @@ def run(args):
             metadata = metadata.iloc[picked].reset_index(drop=True)
     result = export_embeddings(
         vectors, metadata, logdir=args.logdir, run=args.run, name=args.name,
-        drop_nonfinite=args.drop_nonfinite, **export_options(args),
+        drop_nonfinite=args.drop_nonfinite, options=export_options(args),
     )
     report(result)

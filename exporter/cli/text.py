@@ -51,7 +51,7 @@ def run(args):
         metadata["tokens"] = lengths
     result = export_embeddings(
         vectors, metadata, logdir=args.logdir, run=args.run, name=args.name,
-        drop_nonfinite=args.drop_nonfinite, **export_options(args),
+        drop_nonfinite=args.drop_nonfinite, options=export_options(args),
     )
     report(result)
 
