@@ -1,8 +1,7 @@
 """`projector-export checkpoint`: one tensor of a model file or checkpoint, with its vocabulary."""
 
 from exporter.cli.common import (
-    add_destination_args, add_export_options, add_unicode_errors_arg, add_vocab_fit_args, exported_rows, export_options,
-    report,
+    add_destination_args, add_export_options, add_unicode_errors_arg, add_vocab_fit_args, export_options, report,
 )
 from exporter.cli.inspect import FORMATS_HELP
 
@@ -33,37 +32,13 @@ def register(subparsers):
 
 
 def run(args):
-    import warnings
+    from exporter.export_file import export_model_tensor
 
-    from exporter.errors import ExportWarning
-    from exporter.export import export_embeddings
-    from exporter.sources import on_disk, vocabulary
-
-    disk_format, tensor = on_disk.find_tensor(args.path, args.tensor, include_state=args.all)
-    # Formats that read single rows are read after sampling; the others whole, now (their shape is the matrix's).
-    whole = None if disk_format.reads_rows else on_disk.read_rows(args.path, disk_format, tensor)
-    rows = tensor.shape[0] if whole is None else len(whole)
-    if args.vocab == "none":
-        chosen = None
-    elif args.vocab == "auto":
-        chosen = vocabulary.choose_vocabulary(vocabulary.find_vocabularies(args.path, args.unicode_errors), rows)
-        if chosen is None:
-            warnings.warn(f"{args.path}: no vocabulary found, rows are unlabelled: pass --vocab FILE", ExportWarning)
-    else:
-        chosen = vocabulary.read_vocabulary(args.vocab, unicode_errors=args.unicode_errors)
-    labels = None
-    if chosen is not None:
-        labels = vocabulary.labels_for_rows(chosen, rows=rows, tensor=tensor.name, trim=args.vocab_trim,
-                                            pad=args.vocab_pad)
-        rows = len(labels)
-        print(f"rows labelled by {chosen.source}")
-    # The rows the export's sampling keeps, read alone: a 10^6-row tensor sampled to 1000 reads 1000.
-    picked = exported_rows(args, rows)
-    if labels is not None and not isinstance(picked, slice):
-        labels = labels.iloc[picked].reset_index(drop=True)
-    matrix = on_disk.read_rows(args.path, disk_format, tensor, picked) if whole is None else whole[picked]
-    result = export_embeddings(
-        matrix, labels, logdir=args.logdir, run=args.run, name=args.name,
+    result, labelled_by = export_model_tensor(
+        args.path, tensor=args.tensor, include_state=args.all, vocab=args.vocab, vocab_trim=args.vocab_trim,
+        vocab_pad=args.vocab_pad, logdir=args.logdir, run=args.run, name=args.name, unicode_errors=args.unicode_errors,
         drop_nonfinite=args.drop_nonfinite, options=export_options(args),
     )
+    if labelled_by:
+        print(f"rows labelled by {labelled_by}")
     report(result)

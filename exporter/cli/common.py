@@ -61,20 +61,6 @@ def export_options(args):
     )
 
 
-def exported_rows(args, rows):
-    """The rows of `rows` the export's `--max-points` sampling keeps, so a reader reads only those.
-
-    Sorted indices (`exporter.table.sample_indices`, the export's own choice) when
-    sampling without `--stratify`/`--drop-nonfinite` (those choose rows from values
-    not yet read); else `slice(0, rows)`, every row.
-    """
-    from exporter.table import sample_indices
-
-    if args.max_points is not None and rows > args.max_points and not (args.stratify or args.drop_nonfinite):
-        return sample_indices(rows, args.max_points, seed=args.seed)
-    return slice(0, rows)
-
-
 def report(result):
     """Prints what an export wrote, the way every subcommand does."""
     n, d = result.shape
