@@ -9,10 +9,12 @@ Example:
 [('cat', 1.0)]
 """
 
+import warnings
+
 import numpy as np
 
 from exporter.run import folder as run_folder
-from exporter.errors import ExportError
+from exporter.errors import ExportError, ExportWarning
 from exporter.vectors import cosine_neighbours, unit_rows
 
 
@@ -24,10 +26,10 @@ class VectorSpace:
         self.vectors, self.metadata, self.label_column = vectors, metadata, label_column
         self.unit = unit_rows(vectors)
         self.labels = metadata[label_column].astype(str).tolist()
-        self._rows = {}
+        self._rows, self._folded, self._chosen = {}, {}, {}  # label -> rows; lower-cased label -> rows; term -> row
         for row, label in enumerate(self.labels):
-            self._rows.setdefault(label, row)
-            self._rows.setdefault(label.lower(), row)
+            self._rows.setdefault(label, []).append(row)
+            self._folded.setdefault(label.lower(), []).append(row)
         self._encoder_args = encoder_args
         self._encoder = None
 
@@ -43,9 +45,26 @@ class VectorSpace:
             raise ExportError(f"no metadata column {label_column!r}: columns are {', '.join(metadata.columns)}")
         return cls(logdir, run, name, table.vectors, metadata, label_column, encoder_args)
 
+    def row(self, term):
+        """The row labelled `term`, or None: the exact label first, else the label matching it but for case;
+        an `ExportWarning` says which row when several share the label, or when case decided."""
+        if term in self._chosen:
+            return self._chosen[term]
+        rows = self._rows.get(term) or self._folded.get(term.lower())
+        if rows and self.labels[rows[0]] != term:
+            warnings.warn(f"{term!r} is not a label, {self.labels[rows[0]]!r} is (case-insensitive match): "
+                          "using it", ExportWarning, stacklevel=2)
+        if rows and len(rows) > 1:
+            shown = ", ".join(map(str, rows[:5])) + (", ..." if len(rows) > 5 else "")
+            warnings.warn(f"{len(rows)} rows are labelled {self.labels[rows[0]]!r} (rows {shown}): using row "
+                          f"{rows[0]}; pass --row N to query another, or --label-column a column that names "
+                          "one row", ExportWarning, stacklevel=2)
+        self._chosen[term] = rows[0] if rows else None
+        return self._chosen[term]
+
     def vector(self, term):
-        """The unit vector of a label of the export, else of `term` embedded by the encoder."""
-        row = self._rows.get(term, self._rows.get(term.lower()))
+        """The unit vector of a label of the export (see `row`), else of `term` embedded by the encoder."""
+        row = self.row(term)
         if row is not None:
             return self.unit[row]
         vector = self._embed(term)
@@ -64,9 +83,10 @@ class VectorSpace:
             raise ExportError("the query terms cancel out: nothing is left to compare")
         return unit_rows(total)
 
-    def nearest(self, query, k, *, exclude=()):
-        """[(label, cosine)] of the k points closest to `query`, skipping the rows of `exclude` labels."""
-        skip = {self._rows.get(t, self._rows.get(t.lower())) for t in exclude} - {None}
+    def nearest(self, query, k, *, exclude=(), exclude_rows=()):
+        """[(label, cosine)] of the k points closest to `query`, skipping the rows of `exclude` labels and
+        `exclude_rows`."""
+        skip = ({self.row(t) for t in exclude} | set(exclude_rows)) - {None}
         rows, cosines = cosine_neighbours(self.unit, query, k, exclude=sorted(skip))
         return [(self.labels[row], float(cosine)) for row, cosine in zip(rows, cosines)]
 

@@ -26,6 +26,8 @@ def register(subparsers):
     add_neighbours(parser)
     add_label_column(parser, help="metadata column the terms are matched against and neighbours are named by "
                      "(default: the first)")
+    parser.add_argument("--row", type=int, metavar="N", help="query the point of row N (0-based) instead of QUERY: "
+                        "for a label several rows share")
     parser.add_argument("--path", nargs=2, metavar=("FROM", "TO"), help="add an interpolation path to the export")
     parser.add_argument("--steps", type=int, default=8, help="points on the path, ends included (default: %(default)s)")
     add_logdir(parser)
@@ -36,11 +38,16 @@ def register(subparsers):
 
 
 def run(args):
-    if not args.query and not args.path:
-        raise ExportError("give a QUERY (e.g. 'king - man + woman') or --path FROM TO")
+    if not args.query and not args.path and args.row is None:
+        raise ExportError("give a QUERY (e.g. 'king - man + woman'), --row N or --path FROM TO")
     from exporter.vector_space import VectorSpace
 
     space = VectorSpace.read(args.logdir, args.run, args.name, label_column=args.label_column, encoder_args=args)
+    if args.row is not None:
+        if not 0 <= args.row < len(space.labels):
+            raise ExportError(f"--row {args.row}: the export has rows 0 to {len(space.labels) - 1}")
+        _print_neighbours(f"row {args.row} ({space.labels[args.row]})",
+                          space.nearest(space.unit[args.row], args.k, exclude_rows=[args.row]))
     if args.query:
         terms = parse_query(args.query)
         query = space.combine(terms)
