@@ -195,7 +195,7 @@ def test_complex_npy_is_refused(tmp_path, capsys):
 
 def _callback_logdir(tmp_path, metadata_path):
     """What Keras 3's TensorBoard(embeddings_freq=1) leaves: a config naming its broken key, a snapshot."""
-    from exporter.cli.fix import KERAS_TENSOR_NAME
+    from exporter.keras_logdir_fix import KERAS_TENSOR_NAME
 
     logdir = tmp_path / "logs"
     (logdir / "train").mkdir(parents=True)
