@@ -11,7 +11,11 @@ TruncatedSVD, cached under ~/.cache/projector-export/benchmarks), labelled by th
 dataset; a synthetic 64-D Gaussian mixture when the data is absent.
 
 Measured in one run, machine load stated: t-SNE and UMAP of all rows, their 10-NN
-preservation, the peak resident memory; scikit-learn's `TSNE` vs ours on the same
+preservation, the peak resident memory; the same two with one shared neighbour graph
+(`make_layouts`) vs each on its own (`shared_neighbours_speedup`); three t-SNE
+perplexities (5, 30, 50) sharing one graph vs three separate runs, with the
+preservation of each; the preservation of every setting of docs/layouts.md on a
+sample (`--settings`); scikit-learn's `TSNE` vs ours on the same
 random sample, time and 10-NN preservation; then numba's one-time compilation in a
 fresh process with an empty cache (cold) and with the kept cache (warm).
 """
@@ -27,7 +31,8 @@ import time
 
 import numpy as np
 
-from exporter.layouts import compute_layout, layout_quality
+from exporter.layouts import compute_layout, layout_quality, make_layouts
+from exporter.table import EmbeddingTable
 
 SHARED = "/work/shared/data"
 CACHE = os.path.join(os.path.expanduser("~"), ".cache", "projector-export", "benchmarks")
@@ -127,6 +132,36 @@ def compare_with_sklearn(vectors, size):
             "ours_sample_knn_preservation": ours_q}
 
 
+def compare_shared(vectors, labels, alone_s, items):
+    """`items` laid out by `make_layouts` (one neighbour graph) vs the `alone_s` seconds each took alone."""
+    table = EmbeddingTable.build(vectors, {"source": labels})
+    done, shared_s = timed(make_layouts, table, items, report=False)
+    speedup = sum(alone_s) / shared_s
+    kept = {str(layout.spec): layout.quality["knn_preservation"] for layout in done}
+    print(f"{', '.join(items)}: {sum(alone_s):.1f} s each on its own, {shared_s:.1f} s sharing one neighbour "
+          f"graph: {speedup:.2f}x; 10-NN kept {kept}", flush=True)
+    return shared_s, speedup, kept
+
+
+#: The settings docs/layouts.md shows, measured on one sample.
+SETTINGS = ["tsne:perplexity=5", "tsne", "tsne:perplexity=50", "tsne:exaggeration=4", "tsne:learning-rate=50",
+            "umap:neighbors=5", "umap", "umap:neighbors=50", "umap:min-dist=0", "umap:min-dist=0.5", "pca"]
+
+
+def compare_settings(vectors, labels, size):
+    """{setting: (seconds, 10-NN kept, label agreement)} of every `SETTINGS` item on `size` sampled points."""
+    pick = comparison_sample(np.arange(len(vectors)), size)
+    table = EmbeddingTable.build(vectors[pick], {"source": labels[pick]})
+    rows = {}
+    for layout in make_layouts(table, SETTINGS, report=False):
+        q = layout.quality
+        rows[str(layout.spec)] = (round(layout.seconds, 1), q["knn_preservation"], q["label_agreement_layout"])
+        print(f"{str(layout.spec):28s} {layout.seconds:6.1f} s  10-NN kept {q['knn_preservation']:.1%}  "
+              f"source agreement {q['label_agreement_layout']:.1%} (original {q['label_agreement_original']:.1%})",
+              flush=True)
+    return rows
+
+
 def timed(function, *args, **kwargs):
     start = time.perf_counter()
     result = function(*args, **kwargs)
@@ -138,6 +173,8 @@ def main(argv=None):
     parser.add_argument("--rows", type=int, default=100_000, help="points laid out (default: %(default)s)")
     parser.add_argument("--sample", type=int, default=20_000,
                         help="points of the scikit-learn comparison, 0 for none (default: %(default)s)")
+    parser.add_argument("--settings", type=int, default=5_000,
+                        help="points every setting of docs/layouts.md is measured on, 0 for none (default: %(default)s)")
     parser.add_argument("--synthetic", action="store_true", help="use the synthetic mixture even if data is present")
     args = parser.parse_args(argv)
     load_before = os.getloadavg()
@@ -155,7 +192,13 @@ def main(argv=None):
               f"label agreement {quality['label_agreement_layout']:.1%} "
               f"(original space {quality['label_agreement_original']:.1%})", flush=True)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    shared_s, shared_speedup, _ = compare_shared(vectors, labels, [figures[m][0] for m in ("tsne", "umap")],
+                                                 ["tsne", "umap"])
+    perplexities = ["tsne:perplexity=5", "tsne", "tsne:perplexity=50"]
+    alone = [figures["tsne"][0] if item == "tsne" else timed(compute_layout, vectors, item)[1] for item in perplexities]
+    three_s, three_speedup, three_kept = compare_shared(vectors, labels, alone, perplexities)
 
+    settings = compare_settings(vectors, labels, args.settings) if args.settings else {}
     comparison = compare_with_sklearn(vectors, args.sample) if args.sample else {"speedup_vs_sklearn": None}
     with tempfile.TemporaryDirectory() as empty:
         cold = start_up_seconds(empty)
@@ -169,7 +212,10 @@ def main(argv=None):
         "tsne_s": round(figures["tsne"][0], 1), "umap_s": round(figures["umap"][0], 1),
         "tsne_knn_preservation": figures["tsne"][1]["knn_preservation"],
         "umap_knn_preservation": figures["umap"][1]["knn_preservation"],
-        "peak_mb": round(peak_mb), "cold_start_s": round(cold, 1), "warm_start_s": round(warm, 1),
+        "peak_mb": round(peak_mb), "shared_tsne_umap_s": round(shared_s, 1),
+        "shared_neighbours_speedup": round(shared_speedup, 2), "three_perplexities_alone_s": round(sum(alone), 1),
+        "three_perplexities_shared_s": round(three_s, 1), "three_perplexities_speedup": round(three_speedup, 2),
+        "perplexity_knn_preservation": three_kept, "settings": settings, "cold_start_s": round(cold, 1), "warm_start_s": round(warm, 1),
         **comparison,
         "load_before": round(load_before[0], 2), "load_after": round(load_after[0], 2), "cores": os.cpu_count(),
     }))

@@ -35,10 +35,11 @@ SETTINGS = {
 def open_tsne(points, exact, exaggeration_iters, iters, threads, options):
     from openTSNE import TSNEEmbedding, affinity, initialization, nearest_neighbors
 
-    from exporter.layouts.compute import _exact_cosine_index
+    from exporter.layouts.compute import _precomputed_index
+    from exporter.layouts.neighbours import neighbour_graph
 
-    index = (_exact_cosine_index() if exact else nearest_neighbors.Annoy)(
-        points, 90, metric="cosine", n_jobs=-1, random_state=0)
+    index = (_precomputed_index(neighbour_graph(points, 90, progress=False)) if exact else
+             nearest_neighbors.Annoy(points, 90, metric="cosine", n_jobs=-1, random_state=0))
     affinities = affinity.PerplexityBasedNN(perplexity=30, knn_index=index, n_jobs=-1, random_state=0)
     embedding = TSNEEmbedding(initialization.pca(points, random_state=0), affinities, random_state=0,
                               n_jobs=threads, negative_gradient_method="fft", **options)

@@ -65,7 +65,7 @@ class ProjectorCallback(keras.callbacks.Callback):
         removed from disk and config together); None keeps all.
       on_snapshot: called as `on_snapshot(result, table, epoch)` after each export
         (`ExportResult`, the exported `EmbeddingTable`), e.g. to draw a picture.
-      layouts: full-data layouts per snapshot ("tsne", "umap", "pca"; see `exporter.layouts`),
+      layouts: full-data layouts per snapshot ("tsne", "umap:neighbors=5", "pca"; see `exporter.layouts`),
         each started from the previous snapshot's, so points move smoothly from epoch to epoch.
       options: the `ExportOptions` of every snapshot (default: its defaults).
       **export_options: fields of `ExportOptions` by name (normalize=, pca_bookmark=, ...),
@@ -112,7 +112,7 @@ class ProjectorCallback(keras.callbacks.Callback):
         if self.options.layouts and self.options.max_points is not None:
             raise ExportError("layouts= with max_points= would lay out other points each epoch: sample the "
                               "vocabulary or probe instead")
-        self._layouts = {}  # layer -> {method: the previous snapshot's coordinates}
+        self._layouts = {}  # layer -> {layout key: the previous snapshot's coordinates}
         self._tracked = _check_watch(watch, {layer: _tokens(v) for layer, v in self.embeddings.items()})
         self._previous = {}
         self._written = collections.defaultdict(list)
@@ -200,7 +200,7 @@ class ProjectorCallback(keras.callbacks.Callback):
         computed = make_layouts(written_table(table, self.options), self.options.layouts,
                                 color_by=self.options.color_by, seed=self.options.seed,
                                 init=self._layouts.get(layer), progress=False)
-        self._layouts[layer] = {layout.method: layout.coordinates for layout in computed}
+        self._layouts[layer] = {layout.spec.key: layout.coordinates for layout in computed}
         return computed
 
     def _log_watched(self, layer, table, epoch):

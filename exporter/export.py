@@ -25,7 +25,9 @@ import warnings
 
 from exporter.errors import ExportError, ExportWarning
 from exporter.export_options import ExportOptions, bookmark_list
-from exporter.layouts import Layout, layout_bookmark, make_layouts, write_layout_files
+from exporter.inside_folder import resolve_inside
+from exporter.layouts import Layout, align, layout_bookmark, make_layouts, write_layout_files
+from exporter.layouts.stored import check_bookmarks_file
 from exporter.projector_rules import NUMBER_LIKE_FIX, describe_number_like
 from exporter.run import commit
 from exporter.run import folder as run_folder
@@ -111,10 +113,10 @@ def export_table(table, options=None, *, logdir="logdir", run="default", name="e
         table = table.normalized()
     marks = list(options.bookmarks)
     _check_bookmarks(marks, table.num_points)  # before minutes of layouts
-    computed = make_layouts(table, options.layouts, color_by=options.color_by, seed=options.seed)
+    table, alignment = _aligned(logdir, run, table, options)
+    computed = make_layouts(table, options.layouts, color_by=options.color_by, seed=options.seed, align=alignment)
     if options.pca_bookmark and not any(layout.method == "pca" for layout in computed):
-        marks.insert(0, layout_bookmark(Layout("pca", pca_coordinates(table.vectors, dims=2), {}), table,
-                                        options.color_by))
+        marks.insert(0, layout_bookmark(_pca_layout(table, alignment), table, options.color_by))
     marks += [layout_bookmark(layout, table, options.color_by) for layout in computed]
     with commit.staging(run_dir) as staging:
         files, tensor_key = _write_files(staging, table, marks, computed, name, options)
@@ -135,6 +137,23 @@ def written_table(table, options):
     """`table` as an export with `options` writes it (sampled, scaled to unit length if asked): what it lays out."""
     table = sampled_table(table, options)
     return table.normalized() if options.normalize else table
+
+
+def _aligned(logdir, run, table, options):
+    """(`table` with `neighbours_kept`, its `Alignment`) for `options.align_to`, else (`table`, None)."""
+    if options.align_to is None:
+        return table, None
+    alignment = align.align_to(logdir, run, safe_tensor_name(options.align_to), table, options.align_on)
+    return align.with_kept_column(table, alignment), alignment
+
+
+def _pca_layout(table, alignment):
+    """The "PCA (all N points)" layout, rotated onto the earlier export's PCA when aligned."""
+    pca = Layout("pca", pca_coordinates(table.vectors, dims=2), {})
+    if alignment is None or pca.label not in alignment.layouts:
+        return pca
+    start = alignment.start(pca.label, pca.spec)
+    return dataclasses.replace(pca, coordinates=alignment.fit(pca.coordinates, start, pca.spec))
 
 
 def _warn_about_values(table, name, normalize):
@@ -207,11 +226,15 @@ def replace_bookmarks(logdir, run, name, bookmarks, write_files=None):
             files = write_files(staging) if write_files else {}
             for key, path in current.files.items():
                 if key != "bookmarks" and key not in files:
+                    if resolve_inside(run_dir, path) is None:  # a version folder that is a symlink out
+                        raise ExportError(f"{path} lies outside {run_dir} (a symlink?): nothing outside the "
+                                          f"logdir is linked into an export: re-export {name!r}")
                     files[key] = os.path.join(staging, os.path.basename(path))
                     os.link(path, files[key], follow_symlinks=False)
             if bookmarks:
                 files["bookmarks"] = os.path.join(staging, run_folder.BOOKMARKS_JSON)
                 bookmarks_writer.write_bookmarks(files["bookmarks"], list(bookmarks), current.shape)
+                check_bookmarks_file(files["bookmarks"], current.shape[0])  # as `validate` will read it
             entry = next(e for e in run_folder.read_tensorboard_config(run_dir).embeddings if e.tensor_name == name)
             tensor_key = "vectors_tsv" if entry.tensor_path.endswith(run_folder.VECTORS_TSV) else "vectors_bytes"
             listed = commit.standalone_prefix(run_folder.read_standalone_config(run_dir), name)

@@ -36,10 +36,16 @@ class ExportOptions:
       base_url: prefix for the standalone paths, where the run folder is served.
       bookmarks: extra `make_bookmark` states.
       pca_bookmark: add the bookmark "PCA (all N points)".
-      layouts: ("tsne", "umap", "pca") of all points (or ready `exporter.layouts.Layout`s), each
-        a bookmark, a picture `layout-<method>.png` and figures in `layouts.json` (docs/layouts.md).
+      layouts: layouts of all points: "tsne", "umap", "pca", each with optional settings
+        ("tsne:perplexity=5", `exporter.layouts.LayoutSpec("umap", neighbors=5)`), or ready
+        `exporter.layouts.Layout`s; each is a bookmark, a picture `layout-<key>.png` and
+        figures in `layouts.json` (docs/layouts.md).
       color_by: metadata column the bookmarks open coloured by (default: the first text
         column with <= 50 values).
+      align_to: an earlier export of the same run with the same rows: the layouts start from and
+        are rotated onto its layouts, and the metadata gains `neighbours_kept`
+        (`exporter.layouts.align`).
+      align_on: with `align_to`, a metadata column matching the rows (default: by position).
       write_tsv: write `vectors.tsv` (for upload to projector.tensorflow.org).
     """
 
@@ -53,6 +59,8 @@ class ExportOptions:
     pca_bookmark: bool = True
     layouts: tuple = ()
     color_by: str = None
+    align_to: str = None
+    align_on: str = None
     write_tsv: bool = True
 
     def __post_init__(self):
@@ -66,11 +74,15 @@ class ExportOptions:
         if self.stratify is not None and self.max_points is None:
             raise ExportError("stratify= only applies when sampling: pass max_points= (--max-points) too")
         object.__setattr__(self, "bookmarks", tuple(bookmark_list(self.bookmarks)))
-        if isinstance(self.layouts, str):
-            from exporter.layouts import parse_layouts
+        if self.align_on is not None and self.align_to is None:
+            raise ExportError("align_on= names the rows of the export given as align_to=: pass align_to= "
+                              "(--align-to) too")
+        from exporter.layouts import Layout, parse_layouts
 
-            object.__setattr__(self, "layouts", parse_layouts(self.layouts))
-        object.__setattr__(self, "layouts", tuple(self.layouts))
+        layouts = [self.layouts] if isinstance(self.layouts, str) else list(self.layouts)
+        object.__setattr__(self, "layouts", tuple(
+            item for part in layouts
+            for item in ([part] if isinstance(part, Layout) else parse_layouts(part if isinstance(part, str) else [part]))))
 
     @classmethod
     def from_keywords(cls, keywords, base=None):

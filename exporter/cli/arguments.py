@@ -15,7 +15,8 @@ One concept, one option, one meaning, in every subcommand of both programs:
 | `--batch-size N` | examples per batch |
 | `--epochs N` | training epochs |
 | `-k N`, `--neighbours N` | how many nearest neighbours to list |
-| `--layouts tsne,umap,pca` | full-data layouts stored as bookmarks (docs/layouts.md) |
+| `--layouts tsne:perplexity=5,umap,pca` | full-data layouts (with settings) stored as bookmarks (docs/layouts.md) |
+| `--align-to NAME`, `--align-on COL` | lay layouts out in the frame of an earlier export of the run |
 | `--color-by COL` | the metadata column bookmarks and layout pictures are coloured by |
 
 Old spellings (`validate LOGDIR`, `text FILE`, `--max-tokens`, `--words`, `--dim`,
@@ -133,8 +134,8 @@ def add_neighbours(parser, *, default=10):
 
 
 def add_layouts(parser, *, default=""):
-    """`--layouts tsne,umap,pca`: layouts of all points, each a bookmark + picture (needs the [layouts] extra)."""
-    from exporter.layouts import parse_layouts  # no heavy import: openTSNE/umap load only when used
+    """`--layouts METHOD[:KEY=VALUE...],...`: layouts of all points, each a bookmark + picture ([layouts] extra)."""
+    from exporter.layouts.settings import parse_layouts  # no heavy import: openTSNE/umap load only when used
 
     def parse(text):
         try:
@@ -142,11 +143,25 @@ def add_layouts(parser, *, default=""):
         except ValueError as error:  # ExportError: argparse shows it as a usage error
             raise argparse.ArgumentTypeError(str(error)) from None
 
-    parser.add_argument("--layouts", type=parse, metavar="tsne,umap,pca", default=parse(default),
+    parser.add_argument("--layouts", type=parse, metavar="METHOD[:KEY=VALUE...],...", default=parse(default),
                         help="layouts of ALL points (the projector lays out only a 10,000/5,000 sample), each stored "
-                        "as a bookmark with a picture layout-<method>.png and its 10-NN quality: t-SNE (openTSNE), "
-                        "UMAP (umap-learn), cosine; 'none' for none (default: "
-                        f"{','.join(parse(default)) or 'none'})")
+                        "as a bookmark with a picture layout-<key>.png and its 10-NN quality: tsne (openTSNE), umap "
+                        "(umap-learn), pca, cosine, each with optional settings: tsne:perplexity=5:exaggeration=1:"
+                        "learning-rate=200:dims=2, umap:neighbors=15:min-dist=0.1:dims=2, pca:dims=2 (docs/layouts.md); "
+                        "e.g. tsne:perplexity=5,tsne:perplexity=50,umap:neighbors=5:min-dist=0.3; 'none' for none "
+                        f"(default: {','.join(map(str, parse(default))) or 'none'})")
+
+
+def add_align(parser):
+    """`--align-to NAME` / `--align-on COL`: lay out in the frame of an earlier export of the run."""
+    parser.add_argument("--align-to", metavar="NAME",
+                        help="an earlier export of this run with the same rows (e.g. before fine-tuning): t-SNE and "
+                        "UMAP start from its layouts, PCA is rotated onto its PCA, so unchanged points stay put; "
+                        "the metadata gains neighbours_kept, each point's share of its 10 nearest neighbours there "
+                        "still among its 10 nearest here")
+    parser.add_argument("--align-on", metavar="COL",
+                        help="with --align-to: a metadata column naming the same rows in both exports (default: "
+                        "rows match by position)")
 
 
 def add_color_by(parser):

@@ -1,6 +1,6 @@
 """Options shared by every subcommand that writes an export."""
 
-from exporter.cli.arguments import add_color_by, add_layouts, add_logdir, add_run, add_seed, at_least
+from exporter.cli.arguments import add_align, add_color_by, add_layouts, add_logdir, add_run, add_seed, at_least
 
 
 def add_destination_args(parser, default_name="embedding"):
@@ -27,6 +27,7 @@ def add_export_options(parser):
     group.add_argument("--no-pca-bookmark", dest="pca_bookmark", action="store_false",
                        help="skip the bookmark with a PCA layout of all points")
     add_layouts(group)
+    add_align(group)
     add_color_by(group)
 
 
@@ -57,7 +58,8 @@ def export_options(args):
     return ExportOptions(
         normalize=args.normalize, max_points=args.max_points, stratify=args.stratify, seed=args.seed,
         standalone_config=args.standalone_config, base_url=args.base_url, write_tsv=args.write_tsv,
-        pca_bookmark=args.pca_bookmark, layouts=args.layouts, color_by=args.color_by,
+        pca_bookmark=args.pca_bookmark, layouts=args.layouts, color_by=args.color_by, align_to=args.align_to,
+        align_on=args.align_on,
     )
 
 

@@ -1,6 +1,6 @@
 """`projector-export layout`: t-SNE / UMAP / PCA of all points, added to an export already on disk."""
 
-from exporter.cli.arguments import add_color_by, add_layouts, add_logdir, add_run, add_seed
+from exporter.cli.arguments import add_align, add_color_by, add_layouts, add_logdir, add_run, add_seed
 
 
 def register(subparsers):
@@ -8,17 +8,19 @@ def register(subparsers):
         "layout",
         help="add full-data t-SNE/UMAP layouts (bookmarks + pictures) to an export, without rewriting its vectors",
         description="Lay out ALL points of an export with t-SNE (openTSNE) and/or UMAP (umap-learn), cosine, "
-        "seeded, and store each layout with the export: a bookmark 't-SNE (all N points)' that draws every "
-        "point at its place when clicked in the projector's BOOKMARKS panel, a picture layout-<method>.png, and "
+        "seeded, each with its own settings, and store each layout with the export: a bookmark 't-SNE perplexity 5 (all N points)' that draws every "
+        "point at its place when clicked in the projector's BOOKMARKS panel, a picture layout-<key>.png, and "
         "its 10-NN preservation (and label agreement) in layouts.json, also printed. The vectors and metadata "
         "are not rewritten. Example: projector-export layout --logdir logdir --run imdb --name words "
-        "--layouts tsne,umap",
+        "--layouts tsne:perplexity=5,tsne:perplexity=50,umap:neighbors=5:min-dist=0.3",
     )
     add_logdir(parser, positional=True)
     add_run(parser)
     parser.add_argument("--name", required=True, help="the export (tensor) to lay out")
     add_layouts(parser, default="tsne,umap")
-    parser.add_argument("--dims", type=int, choices=(2, 3), default=2, help="2-D or 3-D layouts (default: %(default)s)")
+    parser.add_argument("--dims", type=int, choices=(2, 3), default=2,
+                        help="2-D or 3-D layouts, for items without their own dims= (default: %(default)s)")
+    add_align(parser)
     add_color_by(parser)
     add_seed(parser, help="layout seed: the same seed gives the same layout")
     parser.set_defaults(handler=run)
@@ -28,5 +30,5 @@ def run(args):
     from exporter.layouts.relayout import add_layouts
 
     result = add_layouts(args.logdir, args.run, args.name, args.layouts, dims=args.dims, color_by=args.color_by,
-                         seed=args.seed)
-    print(f"laid out {result.name}: {', '.join(args.layouts)} -> {result.files['bookmarks']}")
+                         seed=args.seed, align_to=args.align_to, align_on=args.align_on)
+    print(f"laid out {result.name}: {', '.join(map(str, args.layouts))} -> {result.files['bookmarks']}")

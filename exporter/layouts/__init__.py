@@ -2,9 +2,12 @@
 
 The projector lays out a sample (t-SNE 10,000 points, UMAP 5,000) in the browser;
 `make_layouts` computes layouts of all N points on the CPU (openTSNE, umap-learn),
-and an export stores each as a bookmark "t-SNE (all N points)" that draws every
-point where the layout put it, a PNG `layout-<method>.png` and its quality figures
-in `layouts.json` (see `quality.py`). Needs the `[layouts]` extra for t-SNE/UMAP.
+each with its own settings (`settings.py`: "tsne:perplexity=5"), and an export
+stores each as a bookmark "t-SNE perplexity 5 (all N points)" that draws every
+point where the layout put it, a PNG `layout-<key>.png` and its quality figures
+in `layouts.json` (see `quality.py`). The neighbour graph is found once and shared
+by every t-SNE and UMAP (`neighbours.py`); `align.py` lays an export out in the
+frame of an earlier one. Needs the `[layouts]` extra for t-SNE/UMAP.
 
 Example:
 >>> import numpy as np
@@ -15,6 +18,9 @@ Example:
 >>> (layout,) = make_layouts(table, ["pca"], progress=False)
 >>> layout.label, layout.coordinates.shape, color_column(table.metadata)
 ('PCA (all 200 points)', (200, 2), 'kind')
+>>> [layout.label for layout in make_layouts(table, "tsne:perplexity=5,umap:neighbors=5", progress=False,
+...                                          report=False)]
+['t-SNE perplexity 5 (all 200 points)', 'UMAP neighbors 5 (all 200 points)']
 >>> layout_bookmark(layout, table)["selectedColorOptionName"]
 'kind'
 """
@@ -28,16 +34,19 @@ import time
 import numpy as np
 import pandas as pd
 
-from exporter.run import folder as run_folder
 from exporter.errors import ExportError
-from exporter.layouts.compute import METHODS, compute_layout, parse_layouts
+from exporter.layouts.compute import as_spec, check_matrix, compute_layout, distinct_rows, library_seed
+from exporter.layouts.neighbours import needed_neighbours, neighbour_graph
 from exporter.layouts.picture import save_picture
 from exporter.layouts.quality import layout_quality
+from exporter.layouts.settings import METHODS, SETTINGS, LayoutSpec, parse_layouts
+from exporter.run import folder as run_folder
 from exporter.writers.atomic import write_atomic
 from exporter.writers.bookmarks import make_bookmark
 
-__all__ = ["METHODS", "Layout", "color_column", "compute_layout", "label_column", "layout_bookmark",
-           "layout_quality", "make_layouts", "parse_layouts", "read_figures", "write_layout_files"]
+__all__ = ["METHODS", "SETTINGS", "Layout", "LayoutSpec", "color_column", "compute_layout", "label_column",
+           "layout_bookmark", "layout_quality", "make_layouts", "parse_layouts", "read_figures",
+           "write_layout_files"]
 
 #: The projector offers a text column for colouring only up to this many values.
 MAX_CATEGORIES = 50
@@ -45,21 +54,27 @@ MAX_CATEGORIES = 50
 
 @dataclasses.dataclass(frozen=True)
 class Layout:
-    """One computed layout: `method` ("tsne", "umap", "pca"), (N, dims) `coordinates`,
+    """One computed layout: its `spec` (a `LayoutSpec`, or text such as "tsne"), (N, dims) `coordinates`,
     `quality` (see `layout_quality`) and the `seconds` it took."""
 
-    method: str
+    spec: LayoutSpec
     coordinates: np.ndarray
     quality: dict
     seconds: float = 0.0
     seed: int = 0
     metric: str = "cosine"
 
+    def __post_init__(self):
+        object.__setattr__(self, "spec", as_spec(self.spec).with_dims(self.coordinates.shape[1]))
+
+    @property
+    def method(self):
+        return self.spec.method
+
     @property
     def label(self):
-        """The bookmark label, e.g. "t-SNE (all 20,000 points)", "UMAP 3-D (all 500 points)"."""
-        three_d = " 3-D" if self.coordinates.shape[1] == 3 else ""
-        return f"{METHODS[self.method]}{three_d} (all {len(self.coordinates):,} points)"
+        """The bookmark label: "t-SNE (all 20,000 points)", "t-SNE perplexity 5 (all 20,000 points)"."""
+        return f"{self.spec.describe()} (all {len(self.coordinates):,} points)"
 
     def summary(self):
         """One line: label, seconds and quality figures."""
@@ -71,47 +86,68 @@ class Layout:
         return line
 
 
-def make_layouts(table, layouts, *, dims=2, color_by=None, seed=0, init=None, progress=True, report=True):
-    """Computes (or checks) each layout of `table` and measures its quality.
+def make_layouts(table, layouts, *, dims=2, color_by=None, seed=0, init=None, align=None, progress=True,
+                 report=True):
+    """Computes (or checks) each layout of `table` and measures its quality on the coordinates stored.
 
     Args:
       table: the `EmbeddingTable` being exported.
-      layouts: method names ("tsne", "umap", "pca"; a "tsne,umap" string works)
-        and/or ready `Layout`s of this table (kept as they are).
-      dims: 2 or 3; color_by: the metadata column whose 10-NN agreement is
-        measured (default: `color_column`); seed: random seed.
-      init: {method: (N, dims) array}: starting layouts (e.g. the previous epoch's).
+      layouts: `LayoutSpec`s or their text ("tsne", "umap:neighbors=5"; a "tsne,umap" string
+        works) and/or ready `Layout`s of this table (kept as they are).
+      dims: 2 or 3 (for specs without their own); color_by: the metadata column whose 10-NN
+        agreement is measured (default: `color_column`); seed: random seed (any whole number).
+      init: {spec key or method: (N, dims) array}: starting layouts (e.g. the previous epoch's).
+      align: an `exporter.layouts.align.Alignment`: start from and rotate onto its layouts.
       progress: tqdm bars per stage; report: print each layout's `summary()`.
 
     Returns:
       A list of `Layout`, in the order given.
     """
-    if isinstance(layouts, str):
-        layouts = parse_layouts(layouts)
-    column = color_column(table.metadata, color_by)
-    labels = None
-    if column is not None and table.metadata[column].nunique() <= MAX_CATEGORIES:
-        labels = table.metadata[column].to_numpy()
+    items = parse_layouts(layouts) if isinstance(layouts, str) else list(layouts)
+    items = [item if isinstance(item, Layout) else as_spec(item).with_dims(dims) for item in items]
+    specs = [item for item in items if isinstance(item, LayoutSpec)]
+    library_seed(seed)
+    for spec in specs:  # every refusal before any work
+        check_matrix(table.vectors, spec)
+    distinct = distinct_rows(np.ascontiguousarray(table.vectors, dtype=np.float32))[0]
+    k = needed_neighbours(specs, len(distinct))
+    graph = neighbour_graph(distinct, k, seed=library_seed(seed), progress=progress) if k else None
+    labels, column = _agreement_labels(table, color_by)
     done = []
-    for item in layouts:
+    for item in items:
         if isinstance(item, Layout):
             if len(item.coordinates) != table.num_points:
                 raise ExportError(f"layout {item.label!r} has {len(item.coordinates)} points, the tensor has "
                                   f"{table.num_points}: compute it from the exported table")
             done.append(item)
             continue
-        method = parse_layouts(item)[0] if item not in METHODS else item
-        start = time.perf_counter()
-        coords = compute_layout(table.vectors, method, dims=dims, seed=seed, progress=progress,
-                                init=(init or {}).get(method))
-        seconds = time.perf_counter() - start
-        quality = layout_quality(table.vectors, coords, labels, seed=seed)
-        if labels is not None:
-            quality["label_column"] = column
-        done.append(Layout(method, coords, quality, seconds, seed))
+        done.append(_make_one(table, item, graph, labels, column, seed, init, align, progress))
         if report:
             print(done[-1].summary(), file=sys.stderr, flush=True)
     return done
+
+
+def _make_one(table, spec, graph, labels, column, seed, init, align, progress):
+    label = Layout(spec, np.zeros((table.num_points, spec.get("dims"))), {}).label
+    target = None if align is None else align.start(label, spec)
+    start = (init or {}).get(spec.key, (init or {}).get(spec.method)) if target is None else target
+    began = time.perf_counter()
+    coords = compute_layout(table.vectors, spec, seed=seed, progress=progress, graph=graph,
+                            init=None if spec.method == "pca" else start)
+    if target is not None:
+        coords = align.fit(coords, target, spec)
+    seconds = time.perf_counter() - began
+    quality = layout_quality(table.vectors, coords, labels, seed=library_seed(seed))  # what is stored
+    if labels is not None:
+        quality["label_column"] = column
+    return Layout(spec, coords, quality, seconds, seed)
+
+
+def _agreement_labels(table, color_by):
+    column = color_column(table.metadata, color_by)
+    if column is not None and table.metadata[column].nunique() <= MAX_CATEGORIES:
+        return table.metadata[column].to_numpy(), column
+    return None, column
 
 
 def layout_bookmark(layout, table, color_by=None):
@@ -125,14 +161,14 @@ def layout_bookmark(layout, table, color_by=None):
 
 
 def write_layout_files(folder, table, layouts, color_by=None, figures=None):
-    """Writes `layout-<method>.png` per layout and `layouts.json` into `folder`.
+    """Writes `layout-<key>.png` per layout and `layouts.json` into `folder`.
 
     Args:
       folder: the export's staging folder; table, layouts, color_by: as for `make_layouts`.
-      figures: the export's current `read_figures()`, kept for methods not recomputed.
+      figures: the export's current `read_figures()`, kept for layouts not recomputed.
 
     Returns:
-      {key of `exporter.run.folder.FILE_NAMES`: path written}.
+      {"picture_<key>" or "layouts": path written} (`exporter.run.folder.picture_name`).
     """
     if not layouts:
         return {}
@@ -140,12 +176,13 @@ def write_layout_files(folder, table, layouts, color_by=None, figures=None):
     colors = None if column is None else table.metadata[column]
     files, figures = {}, dict(figures or {})
     for layout in layouts:
-        key = f"picture_{layout.method}"
-        path = os.path.join(folder, run_folder.FILE_NAMES[key])
+        key = f"picture_{layout.spec.key}"
+        path = os.path.join(folder, run_folder.picture_name(layout.spec.key))
         title = f"{layout.label}: 10-NN kept {layout.quality['knn_preservation']:.0%}"
         save_picture(path, layout.coordinates, title, colors)
         files[key] = path
-        figures[layout.method] = {"label": layout.label, "dims": layout.coordinates.shape[1],
+        figures[layout.spec.key] = {"label": layout.label, "method": layout.method, "layout": str(layout.spec),
+                                    "settings": _settings(layout.spec), "dims": layout.coordinates.shape[1],
                                   "metric": "euclidean" if layout.method == "pca" else layout.metric,
                                   "seed": layout.seed, "seconds": round(layout.seconds, 2),
                                   "picture": os.path.basename(path), **layout.quality}
@@ -155,12 +192,16 @@ def write_layout_files(folder, table, layouts, color_by=None, figures=None):
 
 
 def read_figures(export):
-    """{method: figures} from the `layouts.json` of an `exporter.run.folder.Export` ({} if it has none)."""
+    """{layout key: figures} from the `layouts.json` of an `exporter.run.folder.Export` ({} if it has none)."""
+    from exporter.layouts.stored import read_json
+
     path = export.files.get("layouts")
-    if not path:
-        return {}
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
+    return read_json(path, export.shape[0], "layouts") if path else {}
+
+
+def _settings(spec):
+    """Every setting of `spec` with the value used (None: the library's choice, e.g. t-SNE's learning rate)."""
+    return {key: spec.get(key) for key in SETTINGS[spec.method]}
 
 
 def color_column(metadata, color_by=None):

@@ -2,7 +2,8 @@
 
 The export's other files are hard-linked into a new version with the new bookmarks,
 pictures and `layouts.json` (`exporter.export.replace_bookmarks`): same atomic commit
-as an export, and the cost of the layouts only.
+as an export, and the cost of the layouts only. What is on disk is checked first
+(`stored.read_checked`): an edited or hostile file is one error line, never a new version.
 
 Example:
 >>> import numpy as np, tempfile
@@ -10,49 +11,60 @@ Example:
 >>> logdir = tempfile.mkdtemp()
 >>> _ = export_embeddings(np.random.default_rng(0).normal(size=(40, 8)), [f"w{i}" for i in range(40)],
 ...                       logdir=logdir, run="demo", name="words", normalize=True)
->>> result = add_layouts(logdir, "demo", "words", "pca", progress=False, report=False)
+>>> result = add_layouts(logdir, "demo", "words", "pca,pca:dims=3", progress=False, report=False)
 >>> sorted(key for key in result.files if "layout" in key or "picture" in key)
-['layouts', 'picture_pca']
+['layouts', 'picture_pca', 'picture_pca-3d']
 """
 
-import json
+import os
 
-from exporter.run import folder as run_folder
 from exporter.errors import ExportError
-from exporter.layouts import layout_bookmark, make_layouts, parse_layouts, read_figures, write_layout_files
+from exporter.layouts import layout_bookmark, make_layouts, parse_layouts, write_layout_files
+from exporter.layouts.stored import read_checked
+from exporter.run import folder as run_folder
 
 
-def add_layouts(logdir, run, name, layouts, *, dims=2, color_by=None, seed=0, progress=True, report=True):
+def add_layouts(logdir, run, name, layouts, *, dims=2, color_by=None, seed=0, align_to=None, align_on=None,
+                progress=True, report=True):
     """Computes `layouts` of export `name` of `logdir/run` and stores them with it; returns its `ExportResult`.
 
     Args:
       logdir, run, name: the export (see `exporter.run.folder.list_exports`).
-      layouts: "tsne,umap" or a list of "tsne", "umap", "pca".
-      dims: 2 or 3; color_by: column to colour by (default: the first text column
-        with <= 50 values); seed: random seed; progress/report: bars and printed figures.
+      layouts: "tsne:perplexity=5,umap" or a list of such items / `LayoutSpec`s.
+      dims: 2 or 3 (for items without their own); color_by: column to colour by (default: the
+        first text column with <= 50 values); seed: random seed; progress/report: bars and figures.
+      align_to, align_on: lay out in the frame of export `align_to` of the same run
+        (`exporter.layouts.align`); its metadata gains the column `neighbours_kept`.
 
-    A bookmark with the same label (same method and dims) is replaced, others are kept.
+    A bookmark with the same label (same method and settings) is replaced, others are kept.
     """
     from exporter.export import replace_bookmarks
 
-    methods = parse_layouts(layouts) if isinstance(layouts, str) else tuple(layouts)
-    if not methods:
+    specs = parse_layouts(layouts)
+    if not specs:
         raise ExportError("no layout to add: pass layouts such as 'tsne,umap' (--layouts tsne,umap)")
-    export = run_folder.find_export(logdir, run, name)
-    table = run_folder.read_export(logdir, run, name)
-    computed = make_layouts(table, methods, dims=dims, color_by=color_by, seed=seed, progress=progress,
-                            report=report)
+    export, table, current, figures = read_checked(logdir, run, name)
+    alignment = None
+    if align_to is not None:
+        from exporter.layouts.align import align_to as find_alignment, with_kept_column
+
+        alignment = find_alignment(logdir, run, align_to, table, align_on)
+        table = with_kept_column(table, alignment)
+    computed = make_layouts(table, specs, dims=dims, color_by=color_by, seed=seed, align=alignment,
+                            progress=progress, report=report)
     new = [layout_bookmark(layout, table, color_by) for layout in computed]
-    current = []
-    if "bookmarks" in export.files:
-        with open(export.files["bookmarks"], encoding="utf-8") as f:
-            current = json.load(f)
     replaced = {state["label"] for state in new}
     marks = [state for state in current if state.get("label") not in replaced] + new
 
     def write_files(folder):
+        from exporter.writers.tsv import write_metadata_tsv
+
         if run_folder.find_export(logdir, run, name).version != export.version:
             raise ExportError(f"export {name!r} was re-exported while its layouts were computed: run this again")
-        return write_layout_files(folder, table, computed, color_by, figures=read_figures(export))
+        files = write_layout_files(folder, table, computed, color_by, figures=figures)
+        if alignment is not None:
+            files["metadata"] = os.path.join(folder, run_folder.METADATA_TSV)
+            write_metadata_tsv(files["metadata"], table.metadata)
+        return files
 
     return replace_bookmarks(logdir, run, name, marks, write_files=write_files)

@@ -54,10 +54,26 @@ CHECKPOINT_STATE = "checkpoint"
 MARKER_PREFIX = "projector-export.marker"
 LEGACY_PREFIX = "embeddings.ckpt"
 LOCK_FILE = ".projector-export.lock"
-#: {key in `Export.files`: file name in a version folder}.
-FILE_NAMES = {"vectors_bytes": VECTORS_BYTES, "vectors_tsv": VECTORS_TSV, "metadata": METADATA_TSV,
-              "bookmarks": BOOKMARKS_JSON, "layouts": LAYOUTS_JSON,
-              **{f"picture_{method}": f"layout-{method}.png" for method in ("tsne", "umap", "pca")}}
+#: A layout's picture: `layout-<key>.png`, key "tsne", "tsne-perplexity-5", ... (`LayoutSpec.key`).
+PICTURE = re.compile(r"layout-([a-z0-9][a-z0-9.+-]*)\.png")
+
+
+def picture_name(key):
+    """The file name of the picture of the layout whose `LayoutSpec.key` is `key`."""
+    return f"layout-{key}.png"
+
+
+class _FileNames(dict):
+    """{key in `Export.files`: file name in a version folder}; "picture_<key>" names `picture_name(key)`."""
+
+    def __missing__(self, key):
+        if key.startswith("picture_") and PICTURE.fullmatch(picture_name(key[len("picture_"):])):
+            return picture_name(key[len("picture_"):])
+        raise KeyError(key)
+
+
+FILE_NAMES = _FileNames(vectors_bytes=VECTORS_BYTES, vectors_tsv=VECTORS_TSV, metadata=METADATA_TSV,
+                        bookmarks=BOOKMARKS_JSON, layouts=LAYOUTS_JSON)
 #: Names an export may not take: files the run itself holds (and folders TensorBoard reads).
 RESERVED_NAMES = (TENSORBOARD_CONFIG, STANDALONE_CONFIG, CHECKPOINT_STATE, EXPORTS_FOLDER, "plugins")
 
@@ -243,6 +259,9 @@ def _describe(run_dir, entry):
     folder = version_folder(run_dir, name, version)
     files = {key: os.path.join(folder, filename) for key, filename in FILE_NAMES.items()
              if os.path.isfile(os.path.join(folder, filename))}
+    if os.path.isdir(folder):
+        files.update((f"picture_{match.group(1)}", os.path.join(folder, match.group(0)))
+                     for match in map(PICTURE.fullmatch, sorted(os.listdir(folder))) if match)
     return Export(run_dir, entry.tensor_name, shape, version, files)
 
 

@@ -42,8 +42,13 @@ def prediction_metadata(texts, true_emotions, probabilities, lengths, emotions):
 
 
 def export_before_after(before, after, metadata, *, logdir, run, layouts=()):
-    """Writes `before` and `after` (N x D each) as tensors BEFORE and AFTER of `logdir/run`."""
-    return [
-        export_embeddings(vectors, metadata, logdir=logdir, run=run, name=name, normalize=True, layouts=layouts)
-        for name, vectors in ((BEFORE, before), (AFTER, after))
-    ]
+    """Writes `before` and `after` (N x D each) as tensors BEFORE and AFTER of `logdir/run`.
+
+    With `layouts`, AFTER is laid out in the frame of BEFORE (`align_to`): a text whose
+    embedding fine-tuning left alone stays where it was, and the metadata column
+    `neighbours_kept` says how much of each text's neighbourhood survived.
+    """
+    first = export_embeddings(before, metadata, logdir=logdir, run=run, name=BEFORE, normalize=True, layouts=layouts)
+    second = export_embeddings(after, metadata, logdir=logdir, run=run, name=AFTER, normalize=True, layouts=layouts,
+                               align_to=BEFORE if layouts else None)
+    return [first, second]

@@ -73,7 +73,9 @@ def test_train_exports_before_and_after_with_aligned_labels_served_by_tensorboar
     assert not np.allclose(before, after)  # fine-tuning moved the [CLS] vectors
     header, rows = tensorboard.metadata("emotions", "flatten_before")
     assert header == ["text", "emotion", "predicted", "confidence", "correct", "tokens"]
-    assert tensorboard.metadata("emotions", "flatten_after") == (header, rows)
+    after_header, after_rows = tensorboard.metadata("emotions", "flatten_after")  # aligned to before
+    assert after_header == [*header, "neighbours_kept"] and [row[:-1] for row in after_rows] == rows
+    assert all(0 <= float(row[-1]) <= 1 for row in after_rows)
     test = load_goemotions(str(tiny_goemotions), "test")
     assert [row[1] for row in rows] == test["emotion"].tolist()
     assert all(row[4] == ("yes" if row[1] == row[2] else "no") for row in rows)

@@ -57,15 +57,15 @@ def test_a_zero_vector_is_laid_out_with_the_rest(data, method):
 
 
 def test_exact_cosine_neighbours_for_tsne_match_a_brute_force_search(data):
-    from exporter.layouts.compute import _exact_cosine_index
+    from exporter.layouts.neighbours import neighbour_graph
 
     vectors = data[0][:300]
-    found, distances = _exact_cosine_index()(vectors, 5, metric="cosine").build()
+    graph = neighbour_graph(vectors, 5, progress=False)
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
     cosines = unit @ unit.T
     np.fill_diagonal(cosines, -np.inf)
-    np.testing.assert_array_equal(found, np.argsort(-cosines, axis=1, kind="stable")[:, :5])
-    np.testing.assert_allclose(distances, 1 - np.take_along_axis(cosines, found, axis=1), atol=1e-6)
+    np.testing.assert_array_equal(graph.indices, np.argsort(-cosines, axis=1, kind="stable")[:, :5])
+    np.testing.assert_allclose(graph.distances, 1 - np.take_along_axis(cosines, graph.indices, axis=1), atol=1e-6)
 
 
 @pytest.mark.parametrize("method", ["tsne", "umap"])

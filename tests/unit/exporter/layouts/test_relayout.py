@@ -51,8 +51,8 @@ def test_import_with_layouts_then_layout_adds_3d_umap_without_rewriting_the_vect
     assert own_cluster_share(coords, cluster).mean() >= 0.95
     assert after.version != first.version
     with open(after.files["layouts"], encoding="utf-8") as f:
-        assert sorted(json.load(f)) == ["pca", "tsne", "umap"]  # the earlier t-SNE figures are kept
-    assert {"picture_tsne", "picture_umap", "picture_pca"} <= set(after.files)
+        assert sorted(json.load(f)) == ["pca-3d", "tsne", "umap-3d"]  # the earlier t-SNE figures are kept
+    assert {"picture_tsne", "picture_umap-3d", "picture_pca-3d"} <= set(after.files)
 
 
 def test_layout_keeps_the_vector_file_by_hard_link(tmp_path, files):
