@@ -86,6 +86,7 @@ def _load_model(path, *, unsafe, custom_objects=()):
         raise ExportError(f"{path}: no such file")
     if keras_archive.is_keras_archive(path) or keras_archive.is_hdf5(path):
         keras_archive.list_tensors(path)  # Keras would follow HDF5 references out of the file; refuse them first
+        keras_archive.check_reloadable(path)  # in a second, not after a minute of loading
     objects = import_custom_objects(custom_objects)
     try:
         return keras.saving.load_model(path, safe_mode=not unsafe, compile=False, custom_objects=objects)
@@ -99,6 +100,11 @@ def why_unloadable(message, given_objects):
     """What a Keras load error means for the user, from its innermost "Exception encountered" part."""
     import re
 
+    # "A total of 2 objects could not be loaded. Example error message for object <...>:\n\n<the cause>\n\n..."
+    example = re.search(r"could not be loaded\. Example error message for object .*?:\n\n(.+?)(\n\nList of|$)", message,
+                        re.DOTALL)
+    if example:
+        message = example.group(1)
     missing = re.search(r"Could not locate (function|class) '([^']+)'", message)
     if missing:
         kind, name = missing.groups()

@@ -17,6 +17,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from exporter.errors import ExportError
+from exporter.sources.fasttext_binary import refuse_fasttext_binary
 from exporter.sources.special_files import refuse_special_file
 from exporter.sources.text_encoding import encoding_of, not_utf8_error, open_text, replace_surrogates
 from exporter.sources.text_table import read_text_table
@@ -35,6 +36,7 @@ def read_vectors(path, unicode_errors="strict"):
     `text_encoding`; None keeps such bytes as lone surrogates, for callers that decide later).
     """
     _check_readable(path)
+    refuse_fasttext_binary(path)
     if path.endswith(".npy"):
         return read_npy(path), None
     if encoding_of(path) == "utf-16":

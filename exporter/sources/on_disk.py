@@ -18,6 +18,7 @@ import types
 import numpy as np
 
 from exporter.errors import ExportError
+from exporter.sources.fasttext_binary import refuse_fasttext_binary
 from exporter.sources.special_files import refuse_special_file
 from exporter.sources import keras_archive, safetensors_dir, saved_model, tf_checkpoint, word_vectors
 from exporter.sources.inventory import pick_tensor
@@ -47,6 +48,8 @@ def detect(path):
         raise ExportError(f"{path}: no such file or folder")
     if os.path.isfile(path) and os.path.getsize(path) == 0:
         raise ExportError(f"{path}: the file is empty")
+    if os.path.isfile(path):
+        refuse_fasttext_binary(path)
     for label, reader, matches in _CANDIDATES:
         if matches(path):
             return DiskFormat(label, reader)

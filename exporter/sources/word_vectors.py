@@ -17,6 +17,7 @@ import re
 import numpy as np
 
 from exporter.errors import ExportError
+from exporter.sources.fasttext_binary import refuse_fasttext_binary
 from exporter.sources.special_files import refuse_special_file
 from exporter.sources.files import _is_number
 from exporter.sources.inventory import TensorInfo
@@ -30,6 +31,7 @@ _TEXT_NUMBERS = re.compile(rb"[-+.0-9eEinfaINFA \t\r]*")
 
 def is_word2vec_binary(path):
     refuse_special_file(path)
+    refuse_fasttext_binary(path)
     with open(path, "rb") as f:
         header, sample = f.readline(), f.read(4096)
     if not _HEADER.match(header):

@@ -63,3 +63,31 @@ def test_a_nested_model_offers_its_layers_by_name_and_hides_its_optimizer_state(
                      str(tmp_path / query.replace("/", "-"))]) == 0, capsys.readouterr().err
     message = fails(capsys, tmp_path, "checkpoint", path, "--tensor", "encoder/optimizer/vars/2", "--vocab", "none")
     assert "optimizer state" in message and "--all" in message, message
+
+
+def test_a_model_keras_cannot_reload_is_named_with_its_cause_before_loading(tmp_path, capsys):
+    config = {"class_name": "Sequential", "config": {"layers": [
+        {"class_name": "TextVectorization", "config": {"name": "text_vectorization"}},
+        {"class_name": "Embedding", "config": {"name": "embedding"}}]}}
+    path = _archive(tmp_path / "model.keras", json.dumps(config), ["layers/embedding/vars/0"])
+    with zipfile.ZipFile(path, "a") as archive:  # a token TextVectorization kept, holding NEL (U+0085)
+        archive.writestr("assets/layers/text_vectorization/vocabulary.txt", "\n[UNK]\nthe\ngreat\x85\nmovie")
+    (tmp_path / "texts.csv").write_text("text\nthe cat\n")
+    message = fails(capsys, tmp_path, "activations", path, "--layer", "embedding", "--data", tmp_path / "texts.csv",
+                    "--text-column", "text")
+    assert "Keras cannot reload this model: token 4 of assets/layers/text_vectorization/vocabulary.txt" in message
+    assert "'\\x85'" in message and "repeated term" in message, message
+    assert main(["inspect", str(path)]) == 0
+    assert "warning: " in capsys.readouterr().err
+
+
+def test_a_keras_load_failure_is_reported_by_its_first_cause():
+    from exporter.cli.activations import why_unloadable
+
+    message = ("A total of 2 objects could not be loaded. Example error message for object <TextVectorization "
+               "name=text_vectorization>:\n\nThe passed vocabulary has at least one repeated term. Please "
+               "uniquify your dataset. The repeated terms are: ['great']\n\nList of objects that could not be "
+               "loaded:\n[<TextVectorization name=text_vectorization>, <StringLookup name=string_lookup>]")
+    assert why_unloadable(message, False) == "cannot load the model: The passed vocabulary has at least one repeated term"
+    missing = message.replace("The passed vocabulary", "Could not locate function 'custom_standardization'. The")
+    assert "needs the Python function 'custom_standardization'" in why_unloadable(missing, False)
