@@ -88,13 +88,13 @@ def quality(data):
     test = load_goemotions(data, "test")
     with tempfile.TemporaryDirectory() as logdir:
         start = time.perf_counter()
-        outcome = train_and_export(subset, test, logdir=logdir, epochs=EPOCHS, verbose=2)
+        outcome = train_and_export((subset, test), logdir=logdir, epochs=EPOCHS, verbose=2)
         seconds = time.perf_counter() - start
-    before = neighbourhood_agreement(outcome.before, test["emotion"])
-    after = neighbourhood_agreement(outcome.after, test["emotion"])
+    before = neighbourhood_agreement(outcome.extras["before"], test["emotion"])
+    after = neighbourhood_agreement(outcome.extras["after"], test["emotion"])
     return {
         "train_examples": len(subset), "train_split_examples": len(train), "test_examples": len(test),
-        "epochs": EPOCHS, "accuracy": outcome.accuracy, "macro_f1": outcome.macro_f1,
+        "epochs": EPOCHS, "accuracy": outcome.metrics["accuracy"], "macro_f1": outcome.metrics["macro_f1"],
         "agreement_before": before, "agreement_after": after, "agreement_gain": after - before,
         "majority_share": float(test["emotion"].value_counts(normalize=True).iloc[0]),
         "fine_tune_and_export_s": seconds,

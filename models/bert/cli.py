@@ -4,14 +4,13 @@ Example:
 >>> import tempfile
 >>> from models.bert.data import SAMPLE_DIR, load_goemotions
 >>> outcome = train_and_export(
-...     load_goemotions(SAMPLE_DIR, "train"), load_goemotions(SAMPLE_DIR, "test"),
+...     (load_goemotions(SAMPLE_DIR, "train"), load_goemotions(SAMPLE_DIR, "test")),
 ...     logdir=tempfile.mkdtemp(), epochs=1, verbose=0)
 >>> sorted(outcome.exports)
 ['flatten_after', 'flatten_before']
 """
 
 import argparse
-import dataclasses
 import os
 
 from exporter import cli_arguments as options
@@ -62,11 +61,12 @@ def run(args):
     data = download_simplified() if args.data == "download" else args.data or SAMPLE_DIR
     train, test = (load_goemotions(data, split, emotions, seed=args.seed) for split in ("train", "test"))
     print(f"fine-tuning on {len(train)} examples, exporting {len(test)} test examples", flush=True)
-    outcome = train_and_export(train, test, logdir=args.logdir, run=args.run, bert=args.bert, epochs=args.epochs,
+    outcome = train_and_export((train, test), logdir=args.logdir, run=args.run, bert=args.bert, epochs=args.epochs,
                                max_length=args.max_length, model_path=args.save, layouts=args.layouts)
     for result in outcome.exports.values():
         print(f"exported {result.name}: {result.shape[0]} x {result.shape[1]} -> {result.run_dir}")
-    print(f"test accuracy {outcome.accuracy:.3f}, macro-F1 {outcome.macro_f1:.3f}; model saved to {outcome.model_path}")
+    print(f"test accuracy {outcome.metrics['accuracy']:.3f}, macro-F1 {outcome.metrics['macro_f1']:.3f}; "
+          f"model saved to {outcome.model_path}")
 
 
 def run_demo(logdir):
@@ -76,32 +76,26 @@ def run_demo(logdir):
     run(parser.parse_args(["bert", "--logdir", os.fspath(logdir)]))
 
 
-@dataclasses.dataclass
-class Outcome:
-    """What a run produced: the test split's embeddings, its metadata and scores, and the files."""
+def train_and_export(data=None, *, logdir="logdir", run=None, layouts=LAYOUTS, bert=None, epochs=2,
+                     max_length=TRAIN_MAX_LENGTH, batch_size=32, model_path=None, verbose="auto"):
+    """Trains on `data` = (train, test) DataFrames (text, emotion; None: the bundled sample), exports `test`
+    before/after into `logdir/run` (default run: bert), saves the model; returns a `models.outcome.Outcome`.
 
-    before: object
-    after: object
-    metadata: object
-    accuracy: float
-    macro_f1: float
-    exports: dict
-    model_path: str
-
-
-def train_and_export(train, test, *, logdir, run=RUN, bert=None, epochs=2, max_length=TRAIN_MAX_LENGTH,
-                     batch_size=32, model_path=None, verbose="auto", layouts=LAYOUTS):
-    """Trains on `train` (DataFrame text, emotion), exports `test` before/after into `logdir/run`, saves the model.
-
-    The emotions are those of `train`, in sorted order; `model_path` defaults to
+    The emotions are those of train, in sorted order; `model_path` defaults to
     `logdir/run/emotion_classifier.keras`; `verbose` is Keras's (2: one line per epoch).
+    Its metrics are the test split's accuracy and macro-F1; its extras the test split's
+    embeddings "before" and "after" fine-tuning and their "metadata".
     """
-    from exporter import SentenceEncoder
+    from exporter import SentenceEncoder, resolve_run_dir
+    from models.bert.data import SAMPLE_DIR, load_goemotions
     from models.bert.export import export_before_after, predict, prediction_metadata
     from models.bert.model import build_classifier
     from models.bert.train import fine_tune, scores
+    from models.outcome import Outcome
     from models.saving import save_model, staged_run
 
+    run = run or RUN
+    train, test = data if data is not None else (load_goemotions(SAMPLE_DIR, split) for split in ("train", "test"))
     emotions = sorted(train["emotion"].unique())
     encoder = SentenceEncoder.load(bert, max_length=max_length)
     model = build_classifier(encoder.backbone, len(emotions))
@@ -116,4 +110,5 @@ def train_and_export(train, test, *, logdir, run=RUN, bert=None, epochs=2, max_l
         save_model(model, model_path or os.path.join(staging, MODEL_FILE))
     accuracy, macro_f1 = scores(test["emotion"].map(emotions.index).to_numpy(int), probabilities)
     model_path = model_path or os.path.join(logdir, run, MODEL_FILE)
-    return Outcome(before, after, metadata, accuracy, macro_f1, exports, model_path)
+    return Outcome(resolve_run_dir(logdir, run), exports, model_path, {"accuracy": accuracy, "macro_f1": macro_f1},
+                   {"before": before, "after": after, "metadata": metadata})

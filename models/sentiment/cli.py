@@ -5,6 +5,8 @@ Example:
     tensorboard --logdir logdir   # run "sentiment", tensor "words"; colour by "sentiment"
 """
 
+import os
+
 from exporter import cli_arguments as options
 from models.distribute import add_strategy_argument
 from models import LAYOUTS
@@ -59,16 +61,23 @@ def run_demo(logdir):
     train_and_export(None, logdir=logdir, epochs=DEMO_EPOCHS)
 
 
-def train_and_export(data, *, logdir, run=RUN, layouts=LAYOUTS, **options):
-    """Trains on `data` (see `data.load_imdb`), saves the model, exports the word vectors; prints a summary."""
+def train_and_export(data=None, *, logdir="logdir", run=None, layouts=LAYOUTS, **options):
+    """Trains on `data` (see `data.load_imdb`; None: the bundled sample), saves the model, exports the word
+    vectors into `logdir/run` (default run: sentiment); prints a summary and returns a `models.outcome.Outcome`."""
+    from models.outcome import Outcome
     from models.sentiment.export import export_words
-    from models.sentiment.train import train
+    from models.sentiment.train import MODEL_FILE, train
 
+    run = run or RUN
     trained = train(data, logdir=logdir, run=run, **options)
-    if trained.test_accuracy is not None:
+    metrics = {} if trained.test_accuracy is None else {"test_accuracy": trained.test_accuracy}
+    if metrics:
         print(f"test accuracy: {trained.test_accuracy:.4f}")
+    exports = {}
     if trained.is_chief:
         result = export_words(trained, logdir=logdir, run=run, layouts=layouts)
+        exports[result.name] = result
         n, d = result.shape
-        print(f"exported {result.name}: {n} x {d} -> {result.run_dir} (model: {trained.run_dir}/sentiment.keras)")
-    return trained
+        print(f"exported {result.name}: {n} x {d} -> {result.run_dir} (model: {trained.run_dir}/{MODEL_FILE})")
+    return Outcome(trained.run_dir, exports, os.path.join(trained.run_dir, MODEL_FILE), metrics,
+                   {"trained": trained})

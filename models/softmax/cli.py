@@ -6,6 +6,8 @@ Example:
     tensorboard --logdir logdir   # run "softmax", tensor "probabilities"; colour by "true_class"
 """
 
+import os
+
 from exporter import cli_arguments as options
 from models.distribute import add_strategy_argument
 from models import LAYOUTS
@@ -55,24 +57,29 @@ def run_demo(logdir):
     train_and_export(None, logdir=logdir, epochs=DEMO_EPOCHS)
 
 
-def train_and_export(data, *, dataset="ag_news", logdir="logdir", run=RUN, strategy="default", seed=0,
-                     layouts=LAYOUTS, **options):
-    """Loads `data` (see `load_news`), trains, saves the model and exports; prints a summary."""
+def train_and_export(data=None, *, logdir="logdir", run=None, layouts=LAYOUTS, dataset="ag_news",
+                     strategy="default", seed=0, **options):
+    """Loads `data` (see `load_news`; None: the bundled sample), trains, saves the model and exports into
+    `logdir/run` (default run: softmax); prints a summary and returns a `models.outcome.Outcome`."""
+    from exporter import resolve_run_dir
     from models.distribute import is_chief, make_strategy
+    from models.outcome import Outcome
     from models.saving import staged_run
     from models.softmax.data import load_news
     from models.softmax.export import export_probabilities
-    from models.softmax.train import train_classifier
+    from models.softmax.train import MODEL_FILE, train_classifier
 
+    run = run or RUN
     strategy = make_strategy(strategy)  # first: multi-worker must start before other TensorFlow ops
     news = load_news(data, dataset=dataset, seed=seed)
     print(f"{len(news.train)} training and {len(news.test)} test rows, {len(news.class_names)} classes", flush=True)
     with staged_run(logdir, run) as staging:
         model, history = train_classifier(news, run_dir=staging, strategy=strategy, seed=seed, **options)
         if not is_chief(strategy):
-            return
+            return Outcome(resolve_run_dir(logdir, run), {})
+        metrics = {"test_accuracy": history["val_accuracy"][-1]}
         result = export_probabilities(model, news, logdir=logdir, run=run, layouts=layouts)
     n, d = result.shape
-    print(f"test accuracy {history['val_accuracy'][-1]:.4f}; exported {result.name}: {n} x {d} -> {result.run_dir}")
-
+    print(f"test accuracy {metrics['test_accuracy']:.4f}; exported {result.name}: {n} x {d} -> {result.run_dir}")
+    return Outcome(result.run_dir, {result.name: result}, os.path.join(result.run_dir, MODEL_FILE), metrics)
 

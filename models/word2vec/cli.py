@@ -58,14 +58,24 @@ def run_demo(logdir):
         train_and_export(language, logdir=logdir, verbose=2, **DEMO)
 
 
-def train_and_export(language, *, logdir, run=None, **options):
-    """Trains on `language`, exporting a snapshot per epoch into `logdir/run`; prints how well it learned."""
+def train_and_export(data=None, *, logdir="logdir", run=None, layouts=LAYOUTS, **options):
+    """Trains on the language `data` ("proximity", the default, or "random"), exporting a snapshot per epoch
+    into `logdir/run` (default run: word2vec-<language>); prints how well it learned and returns a
+    `models.outcome.Outcome` (its exports: the snapshots on disk, oldest first)."""
+    from exporter import resolve_run_dir
+    from models.outcome import Outcome
     from models.word2vec.ground_truth import chance_level, neighbours_within
     from models.word2vec.train import train, word_vectors
 
+    language = data or "proximity"
     run = run or f"word2vec-{language}"
-    vectors = word_vectors(train(language, logdir=logdir, run=run, **options))
-    print(
-        f"{language}: both nearest neighbours within 2 letters for {neighbours_within(vectors):.0%} of words "
-        f"(chance {chance_level(len(vectors)):.1%}) -> {logdir}/{run}"
-    )
+    exports = {}
+    model = train(language, logdir=logdir, run=run, layouts=layouts,
+                  on_snapshot=lambda result: exports.__setitem__(result.name, result), **options)
+    vectors = word_vectors(model)
+    within = neighbours_within(vectors)
+    print(f"{language}: both nearest neighbours within 2 letters for {within:.0%} of words "
+          f"(chance {chance_level(len(vectors)):.1%}) -> {logdir}/{run}")
+    keep = options.get("keep")
+    on_disk = dict(list(exports.items())[-keep:]) if keep else exports
+    return Outcome(resolve_run_dir(logdir, run), on_disk, None, {"neighbours_within_2": within})

@@ -20,13 +20,14 @@ from models.word2vec.model import EMBEDDING_LAYER
 PICTURE = "pca.png"
 
 
-def snapshot_callback(logdir, run, words, *, watch="bbb", every=1, keep=None, layouts=()):
+def snapshot_callback(logdir, run, words, *, watch="bbb", every=1, keep=None, layouts=(), on_snapshot=None):
     """A `ProjectorCallback` exporting layer `embedding` as tensors `embedding.epoch-NNN` of `logdir/run`.
 
     `watch` is a word whose cosine similarity to every other word is logged at
     each snapshot (TensorBoard Scalars `embedding/sim(bbb, ...)`, Text: its
     nearest neighbours); None logs none. `layouts` ("tsne", "umap"): full-data layouts of each
     snapshot, each started from the previous snapshot's, so words move smoothly between epochs.
+    `on_snapshot(export)` is called after each snapshot is written.
     """
     from exporter import ProjectorCallback
 
@@ -34,6 +35,8 @@ def snapshot_callback(logdir, run, words, *, watch="bbb", every=1, keep=None, la
         # Beside the export's own files: the picture goes when the snapshot does (keep=).
         path = os.path.join(os.path.dirname(result.files["vectors_bytes"]), PICTURE)
         save_pca_picture(table.vectors, words, path, title=f"{run}, epoch {epoch}")
+        if on_snapshot is not None:
+            on_snapshot(result)
 
     return ProjectorCallback(
         logdir, run, embeddings={EMBEDDING_LAYER: words},

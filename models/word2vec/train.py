@@ -33,10 +33,11 @@ def train(
     seed=0,
     verbose=1,
     layouts=LAYOUTS,
+    on_snapshot=None,
 ):
     """Returns the trained Keras model; with `logdir`, snapshots go to run `run` (default `word2vec-<language>`).
 
-    `watch`, `every`, `keep`, `layouts`: see `export.snapshot_callback`.
+    `watch`, `every`, `keep`, `layouts`, `on_snapshot`: see `export.snapshot_callback`.
     """
     import keras
 
@@ -54,7 +55,7 @@ def train(
     if logdir is not None:
         run = run or f"word2vec-{language}"
         callbacks.append(snapshot_callback(logdir, run, words, watch=watch, every=every, keep=keep,
-                                           layouts=layouts))
+                                           layouts=layouts, on_snapshot=on_snapshot))
     model.fit((targets, contexts), labels, batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks)
     return model
 
