@@ -74,7 +74,7 @@ def _load_model(path, *, unsafe, custom_objects=()):
     import keras
 
     from exporter.errors import ExportError
-    from exporter.sources import keras_archive
+    from exporter.sources import keras_archive, vocabulary
     from exporter.sources.user_code import import_custom_objects
 
     if os.path.isdir(path):
@@ -86,7 +86,7 @@ def _load_model(path, *, unsafe, custom_objects=()):
         raise ExportError(f"{path}: no such file")
     if keras_archive.is_keras_archive(path) or keras_archive.is_hdf5(path):
         keras_archive.list_tensors(path)  # Keras would follow HDF5 references out of the file; refuse them first
-        keras_archive.check_reloadable(path)  # in a second, not after a minute of loading
+        vocabulary.check_reloadable(path)  # in a second, not after a minute of loading
     objects = import_custom_objects(custom_objects)
     try:
         return keras.saving.load_model(path, safe_mode=not unsafe, compile=False, custom_objects=objects)

@@ -44,21 +44,8 @@ def run(args):
     elif others:
         hidden = f"{slots} optimizer state, {len(others) - slots} not 2-D" if slots else "not 2-D"
         print(f"other tensors: {len(others)} ({hidden}; --all lists them)")
-    if disk_format.label == ".keras archive":
-        _warn_unless_reloadable(args.path)
     vocabularies = find_vocabularies(args.path, args.unicode_errors)
     print(f"vocabularies: {len(vocabularies)}")
     for vocabulary in vocabularies:
         print(f"  {vocabulary.describe()}")
 
-
-def _warn_unless_reloadable(path):
-    import warnings
-
-    from exporter.errors import ExportError, ExportWarning
-    from exporter.sources.keras_archive import check_reloadable
-
-    try:
-        check_reloadable(path)
-    except ExportError as error:  # its tensors are still readable: `checkpoint` exports them
-        warnings.warn(str(error), ExportWarning)

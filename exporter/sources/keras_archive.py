@@ -15,7 +15,6 @@ Example:
 
 import contextlib
 import os
-import re
 import zipfile
 
 import numpy as np
@@ -112,33 +111,6 @@ def archive_layer_names(path):
             if isinstance(layer.get("config"), dict) and "layers" in layer["config"]:
                 pending.append((f"{stored_prefix}/{stored}/layers", f"{name_prefix}{own}/", layer))
     return names
-
-
-#: What `str.splitlines()` splits on besides "\n": Keras reads vocabulary assets back with it.
-_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-
-
-def check_reloadable(path):
-    """An `ExportError` naming why Keras would fail to reload the `.keras` archive at `path`, found without
-    loading it: a vocabulary token holding a character `str.splitlines()` breaks lines at (Keras writes
-    one token per line and reads them back split that way: the token becomes two, "repeated term")."""
-    if not path.endswith(".keras"):
-        return
-    with _open_archive(path) as archive:
-        for name in archive.namelist():
-            if not (name.startswith("assets/") and name.endswith("vocabulary.txt")):
-                continue
-            text = read_member(archive, name, path).decode("utf-8", errors="replace")
-            found = _LINE_BREAKS.search(text)
-            if found:
-                line = text.count("\n", 0, found.start()) + 1
-                token = text.split("\n")[line - 1]
-                raise ExportError(
-                    f"{path}: Keras cannot reload this model: token {line} of {name} ({token[:30]!r}) holds "
-                    f"{found.group()!r}, a line break to the str.splitlines() Keras reads vocabularies with, so "
-                    "it becomes two tokens ('repeated term'): export the embedding without reloading "
-                    "(`projector-export checkpoint` reads the vocabulary as written), or replace such characters "
-                    "with spaces before building the vocabulary and save the model again")
 
 
 @contextlib.contextmanager

@@ -47,6 +47,8 @@ class Vocabulary:
     source: str
     labels: pd.DataFrame
     owner: str | None = None
+    #: A token holding a line break to `str.splitlines()`: Keras's load_model splits it and fails.
+    broken_token: str | None = None
 
     def __len__(self):
         return len(self.labels)
@@ -141,6 +143,24 @@ def labels_for_rows(vocabulary, *, rows, tensor, trim=False, pad=False, unlabell
     raise ExportError(f"{subject or f'tensor {tensor!r}'} has {rows} rows but {vocabulary.source} has {entries} entries ({why}): {fix}")
 
 
+def check_reloadable(path):
+    """An `ExportError` naming why Keras's load_model would fail on the `.keras` archive at `path`, found in a
+    second without loading it: a vocabulary token holding a line break to `str.splitlines()`, which Keras
+    reads vocabularies back with (the token becomes two: "repeated term")."""
+    if not path.endswith(".keras"):
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ExportWarning)  # said as an error here
+        broken = next((v for v in _archive_vocabularies(path) if v.broken_token is not None), None)
+    if broken is not None:
+        raise ExportError(
+            f"{path}: Keras cannot reload this model: layer {broken.owner!r} has the token {broken.broken_token!r}, "
+            "which holds a line break to the str.splitlines() Keras reads vocabularies with, so it becomes two "
+            "tokens ('repeated term'): export the embedding with `projector-export checkpoint` (it reads the "
+            "vocabulary as written), or replace such characters with spaces before adapting the vectorizer and "
+            "save the model again")
+
+
 def _archive_vocabularies(path):
     """`assets/layers/<layer>/vocabulary.txt` of TextVectorization / StringLookup layers."""
     from exporter.sources.keras_archive import archive_layer_names, read_member
@@ -151,16 +171,18 @@ def _archive_vocabularies(path):
         for entry in sorted(archive.namelist(), key=len):
             parts = entry.split("/")
             if parts[:2] == ["assets", "layers"] and parts[-1] == "vocabulary.txt":
-                owner = names.get(parts[2], parts[2])
+                # The longest layer path the config names: nested models' layers are layers/<model>/layers/<layer>.
+                owner = next((names[key] for key in ("/".join(parts[1:end]) for end in range(len(parts) - 1, 2, -1))
+                              if key in names), parts[2])
                 if owner not in found:  # TextVectorization also stores its inner lookup layer's copy
                     tokens = _lines(read_member(archive, entry, path).decode("utf-8"), keras_asset=True)
-                    broken = next((t for t in tokens if len(t.splitlines()) > 1), None)
+                    broken = next((t for t in tokens if t and t.splitlines() != [t]), None)  # 'great\x85' too
                     if broken is not None:
                         warnings.warn(
                             f"{path}: layer {owner!r} has tokens holding line breaks such as {broken!r}: the labels "
                             "here are right, but Keras' own load_model splits them (str.splitlines) and fails: "
                             "replace those characters before adapting the vectorizer", ExportWarning)
-                    found[owner] = Vocabulary(f"{path}:{entry}", _token_frame(tokens), owner)
+                    found[owner] = Vocabulary(f"{path}:{entry}", _token_frame(tokens), owner, broken)
     return list(found.values())
 
 
