@@ -14,7 +14,7 @@
     config when its latest checkpoint changes (so after every export) and then reads
     EVERY `tensor_path` file of every run (`_augment_configs_with_checkpoint_info`):
     timed with TensorBoard's own reading functions for 1, 5, 10 and all snapshots.
-    Against it, the older layout (all tensors in one run checkpoint): the reload reads
+    Against it, the older format (all tensors in one run checkpoint): the reload reads
     only the checkpoint's index (`load_checkpoint` + `get_variable_to_shape_map`), but
     every export rewrote the whole checkpoint (SaveV2 of all tensors), timed for the
     same counts.
@@ -69,7 +69,7 @@ def serve_all(server_class, logdir, names):
 
 
 def reload_costs(logdir, counts):
-    """(c): seconds TensorBoard's reload spends on k tensor_path snapshots, and the older layout's figures."""
+    """(c): seconds TensorBoard's reload spends on k tensor_path snapshots, and the older format's figures."""
     import tensorflow as tf
     from tensorboard.plugins.projector import projector_plugin
 
@@ -99,7 +99,7 @@ def reload_costs(logdir, counts):
             figures["checkpoint_reload_s"][k] = time.perf_counter() - start
         del tensors
         print(f"(c) {k:2d} snapshots: reload reading every tensor_path {figures['tensor_path_reload_s'][k]:.2f} s; "
-              f"older layout: reload {figures['checkpoint_reload_s'][k]:.3f} s, but each export rewrote the "
+              f"older format: reload {figures['checkpoint_reload_s'][k]:.3f} s, but each export rewrote the "
               f"checkpoint: {figures['checkpoint_rewrite_s'][k]:.2f} s", flush=True)
     return figures
 

@@ -17,9 +17,9 @@ quiet_tensorflow.install()
 # would otherwise pay for pandas, TensorBoard and Keras at start-up.
 _LAZY = {
     "EmbeddingTable": "exporter.table",
+    "Export": "exporter.run.folder",
     "ExportError": "exporter.errors",
     "ExportOptions": "exporter.export_options",
-    "ExportResult": "exporter.export",
     "ExportWarning": "exporter.errors",
     "ProjectorCallback": "exporter.callback",
     "SentenceEncoder": "exporter.sources.sentence_encoder",

@@ -64,7 +64,7 @@ class ProjectorCallback(keras.callbacks.Callback):
       keep: keep only the newest `keep` snapshots of each layer (older ones are
         removed from disk and config together); None keeps all.
       on_snapshot: called as `on_snapshot(result, table, epoch)` after each export
-        (`ExportResult`, the exported `EmbeddingTable`), e.g. to draw a picture.
+        (`Export`, the exported `EmbeddingTable`), e.g. to draw a picture.
       layouts: full-data layouts per snapshot ("tsne", "umap:neighbors=5", "pca"; see `exporter.layouts`),
         each started from the previous snapshot's, so points move smoothly from epoch to epoch.
       options: the `ExportOptions` of every snapshot (default: its defaults).

@@ -6,7 +6,7 @@ Example:
 >>> result = export_embeddings(
 ...     np.eye(3, 4), ["cat", "dog", "cow"], logdir=logdir, run="demo", name="animals")
 >>> sorted(result.files)
-['bookmarks', 'metadata', 'standalone_config', 'tensorboard_config', 'vectors_bytes', 'vectors_tsv']
+['bookmarks', 'metadata', 'vectors_bytes', 'vectors_tsv']
 
 Then `tensorboard --logdir <logdir>` shows tensor "animals" in run "demo".
 
@@ -15,7 +15,7 @@ a staging folder, which becomes `projector-export/<name>/v<N>/` under the run lo
 then the standalone JSON and TensorBoard's config are renamed into place, the
 latter being the commit point. A kill at any instant leaves each export entirely
 old or entirely new; the next export or removal in the run finishes the clean-up
-(`exporter.run.commit` does the commit; `exporter.run.folder` describes the layout).
+(`exporter.run.commit` does the commit; `exporter.run.folder` describes the run folder).
 """
 
 import collections.abc
@@ -28,19 +28,19 @@ from exporter.export_options import ExportOptions, bookmark_list
 from exporter.inside_folder import resolve_inside
 from exporter.layouts import Layout, align, layout_bookmark, make_layouts, write_layout_files
 from exporter.layouts.stored import check_bookmarks_file
-from exporter.projector_rules import NUMBER_LIKE_FIX, describe_number_like
+from exporter.projector_rules import NUMBER_LIKE_FIX, TENSORBOARD_MAX_POINTS, describe_number_like
 from exporter.run import commit
 from exporter.run import folder as run_folder
-from exporter.run.commit import ExportResult, binary_misread_as_text
-from exporter.run.folder import resolve_run_dir, safe_tensor_name
+from exporter.run.commit import binary_misread_as_text
+from exporter.run.folder import Export, resolve_run_dir, safe_tensor_name
+from exporter.run.lock import run_lock
 from exporter.run.standalone_config import write_vectors_bytes
-from exporter.table import SPHEREIZE_MIN_DIM, TENSORBOARD_MAX_POINTS, EmbeddingTable
+from exporter.table import SPHEREIZE_MIN_DIM, EmbeddingTable
 from exporter.vectors import pca_coordinates
 from exporter.writers import bookmarks as bookmarks_writer
 from exporter.writers import tsv
-from exporter.writers.atomic import run_lock
 
-__all__ = ["ExportOptions", "ExportResult", "export_embeddings", "export_table", "remove_export", "replace_bookmarks",
+__all__ = ["ExportOptions", "Export", "export_embeddings", "export_table", "remove_export", "replace_bookmarks",
            "resolve_run_dir", "safe_tensor_name", "upgrade_run"]
 
 # Above this, squares summed over 100,000 points overflow float32 in the browser's PCA.
@@ -65,7 +65,7 @@ def export_embeddings(vectors, metadata=None, *, logdir="logdir", run="default",
         replacing those of `options`.
 
     Returns:
-      A frozen `ExportResult`. Raises `ExportError` (nothing written) on input the
+      A frozen `Export` (with `dropped_rows`). Raises `ExportError` (nothing written) on input the
       projector cannot load correctly, or on contradictory arguments.
     """
     options = ExportOptions.from_keywords(option_keywords, options)
@@ -94,7 +94,7 @@ def export_table(table, options=None, *, logdir="logdir", run="default", name="e
       **option_keywords: fields of `ExportOptions` by name, replacing those of `options`.
 
     Returns:
-      A frozen `ExportResult`.
+      A frozen `Export`.
     """
     options = ExportOptions.from_keywords(option_keywords, options)
     name = safe_tensor_name(name)
@@ -202,7 +202,7 @@ def _write_files(staging, table, marks, computed, name, options):
 
 
 def replace_bookmarks(logdir, run, name, bookmarks, write_files=None):
-    """Replaces the bookmarks of export `name` of `logdir/run`, nothing else; returns its `ExportResult`.
+    """Replaces the bookmarks of export `name` of `logdir/run`, nothing else; returns its `Export`.
 
     The new version hard-links the export's other files (no copy), so this costs the
     size of the bookmarks only.
@@ -222,7 +222,7 @@ def replace_bookmarks(logdir, run, name, bookmarks, write_files=None):
             bookmarks = bookmark_list(bookmarks)
             _check_bookmarks(bookmarks, current.shape[0])
             if current.version is None:
-                raise ExportError(f"export {name!r} has the older checkpoint layout: re-export it first")
+                raise ExportError(f"export {name!r} has the older checkpoint format: re-export it first")
             files = write_files(staging) if write_files else {}
             for key, path in current.files.items():
                 if key != "bookmarks" and key not in files:
@@ -252,7 +252,7 @@ def remove_export(logdir, run, name):
 
 
 def upgrade_run(logdir, run):
-    """Converts the exports of `logdir/run` kept in the older layout (a TensorFlow checkpoint) to tensor files.
+    """Converts the exports of `logdir/run` kept in the older format (a TensorFlow checkpoint) to tensor files.
 
     Reading that checkpoint needs TensorFlow, once. Any export into such a run does the
     same; this converts without exporting. Returns the names converted.

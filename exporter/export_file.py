@@ -37,7 +37,7 @@ def export_vector_file(path, *, metadata=None, logdir="logdir", run="default", n
       options: the `ExportOptions`.
 
     Returns:
-      The `ExportResult`.
+      The `Export`.
     """
     from exporter.sources import word_vectors
     from exporter.sources.files import read_metadata, read_vectors
@@ -76,7 +76,7 @@ def export_model_tensor(path, *, tensor=None, include_state=False, vocab="auto",
       options: the `ExportOptions`.
 
     Returns:
-      (the `ExportResult`, where the labels came from or None).
+      (the `Export`, where the labels came from or None).
     """
     from exporter.sources import on_disk, vocabulary
 

@@ -21,6 +21,7 @@ import re
 from exporter.errors import ExportError
 from exporter.export import export_table, upgrade_run
 from exporter.export_options import ExportOptions
+from exporter.run.commit import remove_entries
 
 __all__ = ["FixedConfig", "KerasLogdirFix", "fix_keras_logdir"]
 
@@ -75,24 +76,8 @@ def fix_keras_logdir(logdir, *, vocab_trim=False, vocab_pad=False, unicode_error
     for folder, snapshot, tables, run_dir in plans:
         run = os.path.relpath(run_dir, logdir)
         exports = tuple(export_table(table, options, logdir=logdir, run=run, name=name) for name, table in tables)
-        configs.append(FixedConfig(folder, snapshot, exports, _remove_broken_entries(folder, run_dir)))
+        configs.append(FixedConfig(folder, snapshot, exports, remove_entries(folder, KERAS_TENSOR_NAME)))
     return KerasLogdirFix(tuple(configs), {run: upgrade_run(logdir, run) for run in older})
-
-
-def _remove_broken_entries(folder, run_dir):
-    """Drops the callback's entries from the config in `folder` (the file itself if none is left); returns its path."""
-    from exporter.run import tensorboard_config
-    from exporter.run.folder import read_tensorboard_config
-
-    config = read_tensorboard_config(folder)
-    kept = [e for e in config.embeddings if e.tensor_name != KERAS_TENSOR_NAME]
-    if kept or os.path.realpath(folder) == os.path.realpath(run_dir):
-        del config.embeddings[:]
-        config.embeddings.extend(kept)
-        tensorboard_config.write_config(folder, config)
-    else:
-        os.unlink(os.path.join(folder, tensorboard_config.FILENAME))
-    return os.path.join(folder, tensorboard_config.FILENAME)
 
 
 def _older_format_runs(logdir):

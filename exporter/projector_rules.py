@@ -19,8 +19,9 @@ import re
 
 #: What JavaScript's `String.prototype.trim` removes (WhiteSpace + LineTerminator), unlike `str.strip`.
 JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-#: Bytes per read in the frontend's stream parser (`EO` in the bundle).
-CHUNK_BYTES = 1_000_000
+#: The frontend decodes metadata in slices of this many bytes, each on its own (`EO` in the bundle: `streamParse` in
+#: vz_projector/data-provider.ts, `FileReader.readAsText` per slice).
+SLICE_BYTES = 1_000_000
 #: Rows TensorBoard's projector fetches at most (`LIMIT_NUM_POINTS` in its frontend).
 TENSORBOARD_MAX_POINTS = 100_000
 _JS_DECIMAL = re.compile(r"^[+-]?(Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)$")
@@ -118,8 +119,8 @@ def stream_never_ends(data):
     empty file, or one whose last chunk has no "\\n", leaves "Parsing metadata..." spinning.
     """
     last = len(data) - 1
-    for end in range(CHUNK_BYTES, len(data) + CHUNK_BYTES + 1, CHUNK_BYTES):
-        if b"\n" in data[end - CHUNK_BYTES : end] and end >= last:
+    for end in range(SLICE_BYTES, len(data) + SLICE_BYTES + 1, SLICE_BYTES):
+        if b"\n" in data[end - SLICE_BYTES : end] and end >= last:
             return False
     return True
 
@@ -131,7 +132,7 @@ def slice_cuts(data):
     character across a boundary becomes replacement characters, and a U+FEFF that
     starts a slice is dropped as a byte-order mark.
     """
-    return [at for at in range(CHUNK_BYTES, len(data), CHUNK_BYTES)
+    return [at for at in range(SLICE_BYTES, len(data), SLICE_BYTES)
             if 0x80 <= data[at] < 0xC0 or data.startswith(b"\xef\xbb\xbf", at)]
 
 
@@ -145,7 +146,7 @@ def slice_padding(data):
     ranges = LineRanges()
     newlines = counted = 0  # newlines in data[:counted]
     back, forward = (-1, 0), (0, 0)  # memos: (last non-newline before upto, upto), (begin, first non-newline)
-    for at in range(CHUNK_BYTES, len(data), CHUNK_BYTES):
+    for at in range(SLICE_BYTES, len(data), SLICE_BYTES):
         start = data.rfind(b"\n", 0, at) + 1  # start of the line holding byte `at`
         found = _last_other(data, back[1], start)
         back = (back[0] if found is None else found, start)

@@ -17,8 +17,6 @@ import pandas as pd
 from exporter.errors import ExportError
 from exporter.vectors import unit_rows
 
-#: Rows TensorBoard's projector fetches at most (`LIMIT_NUM_POINTS` in its frontend).
-TENSORBOARD_MAX_POINTS = 100_000
 #: Below this many dimensions the projector does not sphereize by default.
 SPHEREIZE_MIN_DIM = 50
 #: What a cell JavaScript's Number() accepts starts with, after whitespace.

@@ -15,7 +15,7 @@ def register(subparsers):
         "config TensorBoard cannot use (keras-team/keras#20210). This exports the latest snapshot's "
         "Embedding layers (tensors 'embedding', 'embedding_1', ... in layer order) into the run beside "
         "the snapshots, keeping the embeddings_metadata files, and removes the broken config entries. It also "
-        "converts runs holding exports of projector-export's older checkpoint layout to tensor files. "
+        "converts runs holding exports of projector-export's older checkpoint format to tensor files. "
         "Example: projector-export fix --logdir logs",
     )
     add_logdir(parser, positional=True, help="the log_dir given to keras.callbacks.TensorBoard")

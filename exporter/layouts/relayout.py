@@ -26,7 +26,7 @@ from exporter.run import folder as run_folder
 
 def add_layouts(logdir, run, name, layouts, *, dims=2, color_by=None, seed=0, align_to=None, align_on=None,
                 progress=True, report=True):
-    """Computes `layouts` of export `name` of `logdir/run` and stores them with it; returns its `ExportResult`.
+    """Computes `layouts` of export `name` of `logdir/run` and stores them with it; returns its `Export`.
 
     Args:
       logdir, run, name: the export (see `exporter.run.folder.list_exports`).

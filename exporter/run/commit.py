@@ -7,7 +7,7 @@ JSON follows it (so it never names a version that did not land), and only then a
 versions no config names deleted. A kill at any instant leaves each config naming a
 complete version, entirely old or entirely new, and the JSON never ahead of TensorBoard's
 config (`validate` warns while it lags); the next commit in the run (`_reconcile`) rolls
-the JSON forward to TensorBoard's config and removes what the interrupted one left. Runs of the older layout (tensors in the run's checkpoint)
+the JSON forward to TensorBoard's config and removes what the interrupted one left. Runs of the older format (tensors in the run's checkpoint)
 are converted on the way.
 """
 
@@ -24,24 +24,15 @@ from exporter.errors import ExportError
 from exporter.run import folder as run_folder
 from exporter.run import marker_checkpoint, standalone_config, tensorboard_config
 from exporter.run.event_file import ensure_event_file
+from exporter.run.lock import lock_folder, run_lock
+from exporter.tensor_bundle import STATE_FILE
 from exporter.writers import tsv
-from exporter.writers.atomic import interrupts_deferred, lock_folder, run_lock
+from exporter.writers.atomic import interrupts_deferred
 
 _STAGING_PREFIX = ".staging-"
 # The ends of the temp-file names `write_atomic` uses for the files only the commit writes in a run.
-_RUN_LEVEL_SUFFIXES = (f"-{run_folder.TENSORBOARD_CONFIG}", f"-{run_folder.STANDALONE_CONFIG}", f"-{run_folder.CHECKPOINT_STATE}",
+_RUN_LEVEL_SUFFIXES = (f"-{run_folder.TENSORBOARD_CONFIG}", f"-{run_folder.STANDALONE_CONFIG}", f"-{STATE_FILE}",
                        ".index", ".data-00000-of-00001", ".projector-export")
-
-
-@dataclasses.dataclass(frozen=True)
-class ExportResult:
-    """What an export wrote: the run folder, the tensor name and shape, each file, rows dropped as non-finite."""
-
-    run_dir: str
-    name: str
-    shape: tuple
-    files: dict
-    dropped_rows: int = 0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,17 +49,18 @@ class Version:
 
 
 def commit(run_dir, *, add=(), remove=()):
-    """Under the run lock: publishes `add` versions and drops `remove` names; returns an `ExportResult` per version.
+    """Under the run lock: publishes `add` versions and drops `remove` names; returns an `Export` per version.
 
     Order: version folders renamed into place (unreferenced), a new marker
     checkpoint, TensorBoard's config (the commit point), the standalone JSON, the
-    checkpoint state, and only then the removal of what no config names.
+    checkpoint state, and only then the removal of what no config names. Each config
+    is read once and kept in memory for the whole commit.
     """
-    _reconcile(run_dir)
-    number = max(marker_checkpoint.current_number(run_dir), _highest_version(run_dir)) + 1
-    legacy = run_folder.legacy_checkpoint(run_dir)
     tb_config = run_folder.read_tensorboard_config(run_dir)
     sa_config = run_folder.read_standalone_config(run_dir)
+    _reconcile(run_dir, tb_config, sa_config)
+    number = max(marker_checkpoint.current_number(run_dir), _highest_version(run_dir)) + 1
+    legacy = run_folder.legacy_checkpoint(run_dir)
     sa_before = [dict(e) for e in sa_config["embeddings"]]
     published, requested = [], list(add)
     legacy_names = [e.tensor_name for e in tb_config.embeddings if not e.tensor_path]
@@ -88,7 +80,7 @@ def commit(run_dir, *, add=(), remove=()):
             )
             if version.standalone:
                 standalone_config.put_embedding(sa_config, version.name, shape=version.shape, files=relative,
-                                         url_prefix=version.url_prefix)
+                                                url_prefix=version.url_prefix)
             else:  # an entry left for an older version would point at deleted files
                 standalone_config.remove_embedding(sa_config, version.name)
         for name in remove:
@@ -108,7 +100,7 @@ def commit(run_dir, *, add=(), remove=()):
             standalone_config.write_config(run_dir, sa_config)
         marker_checkpoint.point_state_at(run_dir, number)
         ensure_event_file(run_dir)
-        _remove_unreferenced(run_dir)
+        _remove_unreferenced(run_dir, tb_config, sa_config)
         marker_checkpoint.remove_stale(run_dir, keep=number)
         if legacy is not None:
             _remove_legacy_folders(run_dir, legacy_names)
@@ -118,21 +110,17 @@ def commit(run_dir, *, add=(), remove=()):
 def _result(run_dir, version, number):
     folder = run_folder.version_folder(run_dir, version.name, number)
     files = {key: os.path.join(folder, run_folder.FILE_NAMES[key]) for key in version.keys}
-    files["tensorboard_config"] = os.path.join(run_dir, run_folder.TENSORBOARD_CONFIG)
-    if version.standalone:
-        files["standalone_config"] = os.path.join(run_dir, run_folder.STANDALONE_CONFIG)
-    return ExportResult(run_dir=run_dir, name=version.name, shape=tuple(version.shape), files=files)
+    return run_folder.Export(run_dir, version.name, tuple(version.shape), number, files)
 
 
-def _reconcile(run_dir):
+def _reconcile(run_dir, tb_config, sa_config):
     """Rolls an interrupted commit back or forward, so both configs name the same versions.
 
     TensorBoard's config is the truth (its rename is the commit point, the JSON
     follows): a standalone entry it does not list is dropped, one naming another
-    version is pointed at its version.
+    version is pointed at its version (`sa_config` is changed in place and written).
     """
-    tb_entries = {e.tensor_name: e for e in run_folder.read_tensorboard_config(run_dir).embeddings}
-    sa_config = run_folder.read_standalone_config(run_dir)
+    tb_entries = {e.tensor_name: e for e in tb_config.embeddings}
     changed = False
     for entry in list(sa_config["embeddings"]):
         located = run_folder.parse_version_path(entry.get("tensorPath", ""))
@@ -154,28 +142,29 @@ def _reconcile(run_dir):
         standalone_config.put_embedding(sa_config, name, shape=tuple(tb.tensor_shape), files=relative, url_prefix=prefix)
     if changed:
         standalone_config.write_config(run_dir, sa_config)
-    _remove_unreferenced(run_dir)
+    _remove_unreferenced(run_dir, tb_config, sa_config)
     _remove_orphaned_staging(run_dir)
     for entry in os.scandir(run_dir):  # temp files of run-level writes a kill interrupted (all under this lock)
         if entry.name.startswith(".tmp-") and entry.name.endswith(_RUN_LEVEL_SUFFIXES) and entry.is_file(follow_symlinks=False):
             os.unlink(entry.path)
 
 
-def _referenced_versions(run_dir):
+def _referenced_versions(tb_config, sa_config):
     paths = []
-    for entry in run_folder.read_tensorboard_config(run_dir).embeddings:
+    for entry in tb_config.embeddings:
         paths += [entry.tensor_path, entry.metadata_path, entry.bookmarks_path]
-    for entry in run_folder.read_standalone_config(run_dir)["embeddings"]:
+    for entry in sa_config["embeddings"]:
         paths += [entry.get(key, "") for key in ("tensorPath", "metadataPath", "bookmarksPath")]
     return {located for path in paths if path and (located := run_folder.parse_version_path(path))}
 
 
-def _remove_unreferenced(run_dir):
-    """Deletes version folders neither config names (older versions, interrupted commits), never through a symlink."""
+def _remove_unreferenced(run_dir, tb_config, sa_config):
+    """Deletes version folders neither config (as on disk) names: older versions, interrupted commits; never
+    through a symlink."""
     root = os.path.join(run_dir, run_folder.EXPORTS_FOLDER)
     if not os.path.isdir(root) or os.path.islink(root):
         return
-    keep = _referenced_versions(run_dir)
+    keep = _referenced_versions(tb_config, sa_config)
     for name_entry in os.scandir(root):
         if not name_entry.is_dir(follow_symlinks=False):
             continue
@@ -185,6 +174,20 @@ def _remove_unreferenced(run_dir):
                 _remove_tree(entry.path)
         with contextlib.suppress(OSError):
             os.rmdir(name_entry.path)  # only when empty
+
+
+def remove_entries(folder, tensor_name):
+    """Under the folder's run lock: drops every entry of TensorBoard config `folder` named `tensor_name` (what
+    another tool wrote there); the config goes when no entry is left. Returns the config's path."""
+    path = os.path.join(folder, run_folder.TENSORBOARD_CONFIG)
+    with run_lock(folder):
+        config = run_folder.read_tensorboard_config(folder)
+        tensorboard_config.remove_embedding(config, tensor_name)
+        if config.embeddings:
+            tensorboard_config.write_config(folder, config)
+        elif os.path.lexists(path):
+            os.unlink(path)
+    return path
 
 
 def _highest_version(run_dir):
@@ -276,11 +279,11 @@ def standalone_prefix(sa_config, name):
     return None
 
 
-# --- the older layout: tensors in the run's checkpoint, files in R/<name>/ ----------------------
+# --- the older format: tensors in the run's checkpoint, files in R/<name>/ ----------------------
 
 
 def _convert_legacy(run_dir, tb_config, sa_config, skip):
-    """Versions of the run's older-layout exports (their tensors read from the checkpoint, files hard-linked)."""
+    """Versions of the run's older-format exports (their tensors read from the checkpoint, files hard-linked)."""
     versions = []
     for entry in tb_config.embeddings:
         if entry.tensor_path or entry.tensor_name in skip:
@@ -310,7 +313,7 @@ def _convert_legacy(run_dir, tb_config, sa_config, skip):
 
 
 def _remove_legacy_folders(run_dir, names):
-    """Deletes the older layout's `R/<name>/` files of exports converted or replaced (only the files it wrote)."""
+    """Deletes the older format's `R/<name>/` files of exports converted or replaced (only the files it wrote)."""
     for name in names:
         folder = os.path.join(run_dir, name)
         if os.path.islink(folder) or not os.path.isdir(folder):

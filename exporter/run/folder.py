@@ -14,7 +14,7 @@ A run folder `R` written by projector-export holds:
   reloads a run's config only when its latest checkpoint changes.
 - `R/events.out.tfevents.*`: makes TensorBoard list `R` as a run.
 
-Exports of the older layout (tensors in `R/embeddings.ckpt-<N>`, files in `R/<name>/`)
+Exports of the older format (tensors in `R/embeddings.ckpt-<N>`, files in `R/<name>/`)
 are read too (that needs TensorFlow); the next export into such a run converts them.
 
 Example:
@@ -38,6 +38,7 @@ from google.protobuf import text_format
 from tensorboard.plugins.projector.projector_config_pb2 import ProjectorConfig
 
 from exporter.errors import ExportError
+from exporter.tensor_bundle import STATE_FILE
 
 TENSORBOARD_CONFIG = "projector_config.pbtxt"
 STANDALONE_CONFIG = "projector_config.json"
@@ -49,8 +50,7 @@ METADATA_TSV = "metadata.tsv"
 BOOKMARKS_JSON = "bookmarks.json"
 #: Full-data layouts (exporter/layouts): their figures, and a picture per method.
 LAYOUTS_JSON = "layouts.json"
-#: TensorFlow's checkpoint state file, and the prefixes of this tool's checkpoints in it.
-CHECKPOINT_STATE = "checkpoint"
+#: The prefixes of this tool's checkpoints in TensorFlow's checkpoint state file (`tensor_bundle.STATE_FILE`).
 MARKER_PREFIX = "projector-export.marker"
 LEGACY_PREFIX = "embeddings.ckpt"
 LOCK_FILE = ".projector-export.lock"
@@ -75,7 +75,7 @@ class _FileNames(dict):
 FILE_NAMES = _FileNames(vectors_bytes=VECTORS_BYTES, vectors_tsv=VECTORS_TSV, metadata=METADATA_TSV,
                         bookmarks=BOOKMARKS_JSON, layouts=LAYOUTS_JSON)
 #: Names an export may not take: files the run itself holds (and folders TensorBoard reads).
-RESERVED_NAMES = (TENSORBOARD_CONFIG, STANDALONE_CONFIG, CHECKPOINT_STATE, EXPORTS_FOLDER, "plugins")
+RESERVED_NAMES = (TENSORBOARD_CONFIG, STANDALONE_CONFIG, STATE_FILE, EXPORTS_FOLDER, "plugins")
 
 # Bytes in one file or folder name on Linux, macOS and Windows file systems; staging adds a few.
 _NAME_MAX = 200
@@ -86,13 +86,14 @@ _VERSION = re.compile(r"v(\d+)")
 
 @dataclasses.dataclass(frozen=True)
 class Export:
-    """One export as TensorBoard's config names it.
+    """One export as TensorBoard's config names it: what an export returns and what `list_exports` reads back.
 
     Attributes:
       run_dir: the run folder. name: the tensor name. shape: (N, D).
-      version: N of its folder `projector-export/<name>/v<N>` (None: older layout).
-      files: {"vectors_bytes" | "vectors_tsv" | "metadata" | "bookmarks": absolute path}
+      version: N of its folder `projector-export/<name>/v<N>` (None: older format).
+      files: {key of `FILE_NAMES` ("vectors_bytes", "metadata", "bookmarks", ...): absolute path}
         of the files it has.
+      dropped_rows: rows the export left out as non-finite (0 when read back).
     """
 
     run_dir: str
@@ -100,10 +101,16 @@ class Export:
     shape: tuple
     version: int | None
     files: dict
+    dropped_rows: int = 0
+
+    @property
+    def tensorboard_config(self):
+        """The run's `projector_config.pbtxt`, which names this export."""
+        return os.path.join(self.run_dir, TENSORBOARD_CONFIG)
 
     @property
     def folder(self):
-        """The version folder (the `R/<name>` folder for the older layout)."""
+        """The version folder (the `R/<name>` folder for the older format)."""
         if self.version is None:
             return os.path.join(self.run_dir, self.name)
         return version_folder(self.run_dir, self.name, self.version)
@@ -169,7 +176,7 @@ def find_export(logdir, run, name):
 
 
 def read_vectors(export):
-    """The float32 (N, D) matrix of an `Export` (memory-mapped for the current layout)."""
+    """The float32 (N, D) matrix of an `Export` (memory-mapped for the current format)."""
     path = export.files.get("vectors_bytes")
     if path is not None:
         expected = export.shape[0] * export.shape[1] * 4
@@ -246,7 +253,7 @@ def _check_length(what, name):
 def _describe(run_dir, entry):
     shape = tuple(entry.tensor_shape)
     located = parse_version_path(entry.tensor_path) if entry.tensor_path else None
-    if located is None:  # the older layout: tensor in the run's checkpoint, files in R/<name>/
+    if located is None:  # the older format: tensor in the run's checkpoint, files in R/<name>/
         files = {}
         for key, relative in (("metadata", entry.metadata_path), ("bookmarks", entry.bookmarks_path)):
             if relative:
@@ -266,8 +273,8 @@ def _describe(run_dir, entry):
 
 
 def legacy_checkpoint(run_dir):
-    """The prefix of the older layout's checkpoint of `run_dir`, or None."""
-    state = os.path.join(run_dir, CHECKPOINT_STATE)
+    """The prefix of the older format's checkpoint of `run_dir`, or None."""
+    state = os.path.join(run_dir, STATE_FILE)
     if not os.path.isfile(state):
         return None
     with open(state, encoding="utf-8") as f:
@@ -280,9 +287,9 @@ def _read_legacy_tensor(run_dir, name):
     if prefix is None:
         raise ExportError(f"{run_dir}: export {name!r} has no tensor file and the run no checkpoint: re-export it")
     try:
-        import tensorflow as tf  # only exports of the older layout need it
+        import tensorflow as tf  # only exports of the older format need it
     except ImportError:
-        raise ExportError(f"{prefix}: export {name!r} has the older layout (a TensorFlow checkpoint), which only "
+        raise ExportError(f"{prefix}: export {name!r} has the older format (a TensorFlow checkpoint), which only "
                           "TensorFlow reads: install tensorflow once, and the next export into the run converts "
                           "it, or re-export it") from None
 

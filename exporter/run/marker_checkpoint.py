@@ -14,7 +14,8 @@ import os
 import re
 
 from exporter.errors import ExportError
-from exporter.run.folder import CHECKPOINT_STATE, LEGACY_PREFIX, MARKER_PREFIX
+from exporter.run.folder import LEGACY_PREFIX, MARKER_PREFIX
+from exporter.tensor_bundle import STATE_FILE
 from exporter.writers.atomic import write_atomic
 
 #: `<prefix>.index`: a one-entry tensor bundle index (SSTable) naming `projector_export`.
@@ -34,7 +35,7 @@ def current_number(run_dir):
     Raises `ExportError` when the state file is another program's: TensorBoard reads
     one checkpoint per run, and re-pointing it would hide that program's tensors.
     """
-    state = os.path.join(run_dir, CHECKPOINT_STATE)
+    state = os.path.join(run_dir, STATE_FILE)
     if not os.path.lexists(state):
         return 0
     with open(state, encoding="utf-8", errors="replace") as f:
@@ -57,12 +58,12 @@ def write_marker(run_dir, number):
 def point_state_at(run_dir, number):
     """Makes marker `number` the run's latest checkpoint."""
     name = os.path.basename(_prefix(run_dir, number))
-    write_atomic(os.path.join(run_dir, CHECKPOINT_STATE),
+    write_atomic(os.path.join(run_dir, STATE_FILE),
                  f'model_checkpoint_path: "{name}"\nall_model_checkpoint_paths: "{name}"\n')
 
 
 def remove_stale(run_dir, keep):
-    """Removes this tool's checkpoint files (markers and the older layout's) but marker `keep`."""
+    """Removes this tool's checkpoint files (markers and the older format's) but marker `keep`."""
     kept = os.path.basename(_prefix(run_dir, keep)) + "."
     for prefix in (MARKER_PREFIX, LEGACY_PREFIX):
         for path in glob.glob(os.path.join(glob.escape(run_dir), f"{prefix}-*")):
@@ -73,8 +74,8 @@ def remove_stale(run_dir, keep):
 def remove_state(run_dir):
     """Removes the state file and every checkpoint file of this tool (the run has no export left)."""
     remove_stale(run_dir, keep=-1)
-    if os.path.lexists(os.path.join(run_dir, CHECKPOINT_STATE)):
-        os.unlink(os.path.join(run_dir, CHECKPOINT_STATE))
+    if os.path.lexists(os.path.join(run_dir, STATE_FILE)):
+        os.unlink(os.path.join(run_dir, STATE_FILE))
 
 
 def _prefix(run_dir, number):

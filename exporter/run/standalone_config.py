@@ -10,11 +10,8 @@ import os
 
 import numpy as np
 
-from exporter.run.folder import STANDALONE_CONFIG, read_standalone_config
+from exporter.run.folder import STANDALONE_CONFIG
 from exporter.writers.atomic import open_atomic, write_atomic
-
-FILENAME = STANDALONE_CONFIG
-read_config = read_standalone_config
 
 
 def write_vectors_bytes(path, matrix):
@@ -49,4 +46,4 @@ def remove_embedding(config, name):
 
 
 def write_config(run_dir, config):
-    write_atomic(os.path.join(run_dir, FILENAME), json.dumps(config, indent=2, ensure_ascii=False) + "\n")
+    write_atomic(os.path.join(run_dir, STANDALONE_CONFIG), json.dumps(config, indent=2, ensure_ascii=False) + "\n")

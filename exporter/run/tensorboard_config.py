@@ -7,11 +7,8 @@ import os
 
 from google.protobuf import text_format
 
-from exporter.run.folder import TENSORBOARD_CONFIG, read_tensorboard_config
+from exporter.run.folder import TENSORBOARD_CONFIG
 from exporter.writers.atomic import write_atomic
-
-FILENAME = TENSORBOARD_CONFIG
-read_config = read_tensorboard_config
 
 
 def put_embedding(config, name, *, shape, tensor_path=None, metadata_path=None, bookmarks_path=None):
@@ -41,4 +38,4 @@ def remove_embedding(config, name):
 
 
 def write_config(run_dir, config):
-    write_atomic(os.path.join(run_dir, FILENAME), text_format.MessageToString(config))
+    write_atomic(os.path.join(run_dir, TENSORBOARD_CONFIG), text_format.MessageToString(config))

@@ -50,7 +50,7 @@ def check_run(report, run_config):
     if reader is not None and entries and not loaded:
         report.add(WARNING, path, f"run {run!r}: its embeddings live only in a TensorFlow checkpoint, which a "
                    "TensorBoard without TensorFlow (the usual Keras-on-JAX or PyTorch set-up) cannot read",
-                   "re-export them with projector-export (any export into a run of its older layout converts "
+                   "re-export them with projector-export (any export into a run of its older format converts "
                    "the run's exports to tensor files, or run `projector-export fix --logdir LOGDIR`)")
     if reader is not None:
         matrices = tensors.checkpoint_matrices(reader)

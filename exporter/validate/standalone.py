@@ -18,7 +18,7 @@ import numpy as np
 
 from exporter import projector_rules
 from exporter.inside_folder import resolve_inside
-from exporter.run.folder import parse_version_path
+from exporter.run.folder import STANDALONE_CONFIG, parse_version_path
 from exporter.untrusted_json import JSONError, parse_json
 from exporter.validate import tensors
 from exporter.validate.assets import check_bookmarks
@@ -26,7 +26,6 @@ from exporter.validate.findings import ERROR, WARNING
 from exporter.validate.logdir import NOT_READ, files_named, inside
 from exporter.validate.metadata import check_metadata
 
-FILENAME = "projector_config.json"
 
 
 def check_standalone_configs(report, logdir, tensorboard_entries):
@@ -35,16 +34,16 @@ def check_standalone_configs(report, logdir, tensorboard_entries):
     `tensorboard_entries`: {(config folder, tensor name): EmbeddingInfo} from the
     TensorBoard configs, which the standalone entries must agree with.
     """
-    for path in files_named(logdir, FILENAME):
+    for path in files_named(logdir, STANDALONE_CONFIG):
         if not inside(logdir, path):
             report.add(WARNING, path, f"this standalone config resolves outside the logdir (a symlink out): {NOT_READ}",
                        "keep projector_config.json inside the logdir")
             continue
         try:
             with open(path, "rb") as f:
-                embeddings = parse_json(f.read(), FILENAME, dict).get("embeddings")
+                embeddings = parse_json(f.read(), STANDALONE_CONFIG, dict).get("embeddings")
             if not isinstance(embeddings, list) or not all(isinstance(entry, dict) for entry in embeddings):
-                raise JSONError(f"{FILENAME}: its embeddings are not a list of objects")
+                raise JSONError(f"{STANDALONE_CONFIG}: its embeddings are not a list of objects")
         except JSONError as error:
             report.add(ERROR, path, f"not a projector config ({error})",
                        'write {"embeddings": [{"tensorName", "tensorShape", "tensorPath", ...}]}')

@@ -1,15 +1,10 @@
-"""Atomic file replacement and the per-run lock every writer goes through."""
+"""Atomic file replacement, and Ctrl-C held while a commit renames (the run lock is exporter/run/lock.py)."""
 
 import contextlib
-import errno
-import fcntl
 import os
 import signal
 import tempfile
 import threading
-
-from exporter.errors import ExportError
-from exporter.run.folder import LOCK_FILE
 
 
 def write_atomic(path, data):
@@ -37,44 +32,6 @@ def open_atomic(path):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-
-
-@contextlib.contextmanager
-def run_lock(run_dir):
-    """Serialises exporters writing into the same run (a lock file, released on exit or crash).
-
-    The lock file is opened without following a symlink: a symlink planted there
-    would otherwise create a file wherever it points.
-    """
-    os.makedirs(run_dir, exist_ok=True)
-    path = os.path.join(run_dir, LOCK_FILE)
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-    except OSError as error:
-        if error.errno != errno.ELOOP:
-            raise
-        raise ExportError(f"{path} is a symlink: remove it (the exporter never writes through symlinks)") from None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
-
-
-def lock_folder(path, *, wait=True):
-    """An fd of folder `path` holding an exclusive flock (None if taken and not `wait`); close it to release.
-
-    A staging folder is locked by the exporter writing it for as long as it lives,
-    so others tell a live one from a killed exporter's leftovers by trying the lock,
-    which holds across PID namespaces (containers) sharing the volume.
-    """
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-    except BlockingIOError:
-        os.close(fd)
-        return None
-    return fd
 
 
 class InterruptedAfterCommit(KeyboardInterrupt):

@@ -9,7 +9,7 @@ Example:
 >>> mark = make_bookmark("PCA of all points", np.zeros((3, 2)), projection="pca", label_by="word")
 >>> mark["selectedProjection"], mark["selectedLabelOption"], mark["projections"][0]
 ('pca', 'word', {'pca-0': 0.0, 'pca-1': 0.0})
->>> import os, tempfile; path = os.path.join(tempfile.mkdtemp(), FILENAME)
+>>> import os, tempfile; path = os.path.join(tempfile.mkdtemp(), "bookmarks.json")
 >>> write_bookmarks(path, [mark], shape=(3, 8))
 >>> import json; json.load(open(path))[0]["dataSetDimensions"]
 [3, 8]
@@ -22,7 +22,6 @@ import numpy as np
 from exporter.errors import ExportError
 from exporter.writers.atomic import write_atomic
 
-FILENAME = "bookmarks.json"
 _KEYS = {"pca": "pca-{}", "umap": "umap-{}", "custom": None}
 
 

@@ -13,7 +13,7 @@ import threading
 import numpy as np
 
 from exporter.errors import ExportError
-from exporter.projector_rules import js_number_to_string
+from exporter.projector_rules import SLICE_BYTES, TENSORBOARD_MAX_POINTS, js_number_to_string
 from exporter.writers.atomic import open_atomic
 
 #: Shown instead of an empty or whitespace-only value: the projector skips blank lines.
@@ -154,8 +154,6 @@ def format_metadata(frame):
 
 def write_metadata_tsv(path, frame):
     """Writes `metadata.tsv` atomically: UTF-8 without BOM, LF endings, final newline, slice-aligned."""
-    from exporter.table import TENSORBOARD_MAX_POINTS  # here: `serve` imports this module without pandas
-
     data = format_metadata(frame).encode("utf-8")
     aligned = align_to_slices(data)
     if len(frame) + len(aligned) - len(data) > TENSORBOARD_MAX_POINTS:
@@ -166,9 +164,6 @@ def write_metadata_tsv(path, frame):
         f.write(aligned)
 
 
-#: The projector decodes metadata in slices of this many bytes, each on its own
-#: (`streamParse` in vz_projector/data-provider.ts, `FileReader.readAsText` per slice).
-SLICE_BYTES = 1_000_000
 _BOM = "\ufeff".encode()
 
 

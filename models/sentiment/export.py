@@ -24,7 +24,7 @@ NAME = "words"
 
 
 def export_words(trained, *, logdir="logdir", run=RUN, name=NAME, normalize=True, layouts=()):
-    """Writes the Embedding rows with their vocabulary and scores to `logdir/run`; returns the `ExportResult`."""
+    """Writes the Embedding rows with their vocabulary and scores to `logdir/run`; returns the `Export`."""
     weights = trained.classifier.get_layer(EMBEDDING_LAYER).embeddings.numpy()
     direction, origin = sentiment_direction(trained.classifier, trained.validation_ids)
     columns = {

@@ -28,7 +28,7 @@ CORRELATION_PNG = "class_correlation.png"
 
 
 def export_probabilities(model, news, *, logdir="logdir", run=RUN, name="probabilities", progress=True, layouts=()):
-    """Predicts `news.test` with `model` and exports tensor `name` of `logdir/run`; returns the `ExportResult`."""
+    """Predicts `news.test` with `model` and exports tensor `name` of `logdir/run`; returns the `Export`."""
     from models.softmax.model import as_inputs
 
     probs = model.predict(as_inputs(news.texts(news.test)), batch_size=512, verbose=1 if progress else 0)

@@ -19,8 +19,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::exporter.errors.ExportWarning")
 def test_every_multibyte_label_intact_in_stock_tensorboard(tensorboard):
     labels = [f"{i}-" + "é€😀" * 6 + "a" for i in range(N)]
     unaligned = "".join(label + "\n" for label in labels).encode()
-    assert len(unaligned) > 2 * projector_rules.CHUNK_BYTES
-    assert any(0x80 <= unaligned[b] < 0xC0 for b in range(projector_rules.CHUNK_BYTES, len(unaligned), projector_rules.CHUNK_BYTES))
+    assert len(unaligned) > 2 * projector_rules.SLICE_BYTES
+    assert any(0x80 <= unaligned[b] < 0xC0 for b in range(projector_rules.SLICE_BYTES, len(unaligned), projector_rules.SLICE_BYTES))
     export_embeddings(np.random.default_rng(0).normal(size=(N, 2)), labels, logdir=tensorboard.logdir, run="slices",
                       name="words", write_tsv=False, pca_bookmark=False)
     tensorboard.wait_for_tensor("slices", "words", shape=(N, 2))

@@ -47,8 +47,8 @@ def test_page_shows_every_point(page):
 def test_every_multibyte_label_arrives_intact(page):
     projector, _ = page
     unaligned = "".join(label + "\n" for label in labels(N)).encode()
-    assert len(unaligned) > 2 * projector_rules.CHUNK_BYTES
-    boundaries = range(projector_rules.CHUNK_BYTES, len(unaligned), projector_rules.CHUNK_BYTES)
+    assert len(unaligned) > 2 * projector_rules.SLICE_BYTES
+    boundaries = range(projector_rules.SLICE_BYTES, len(unaligned), projector_rules.SLICE_BYTES)
     assert any(0x80 <= unaligned[b] < 0xC0 for b in boundaries)  # unaligned, some label would be cut
     shown = projector.evaluate("p => p.dataSet.points.map(point => point.metadata.label)")
     assert shown == labels(N)

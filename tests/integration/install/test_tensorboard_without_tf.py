@@ -2,7 +2,7 @@
 
 Every model of `make demo` (`projector-train all`) is exported into one logdir and served
 by TensorBoard 2.21 from a venv holding only tensorboard and numpy; so are matrices whose
-raw bytes TensorBoard would take for text, and an export of the older checkpoint layout
+raw bytes TensorBoard would take for text, and an export of the older checkpoint format
 once the next export has converted it.
 """
 
@@ -63,9 +63,9 @@ def test_every_demo_model_is_served_bit_exact_with_aligned_labels(demo_logdir):
 
 
 def test_text_like_raw_bytes_and_converted_older_exports_are_served(tmp_path):
-    from tests.unit.exporter.run.test_folder import _first_line_text, _older_layout_run
+    from tests.unit.exporter.run.test_folder import _first_line_text, _older_format_run
 
-    vectors = _older_layout_run(tmp_path)
+    vectors = _older_format_run(tmp_path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ExportWarning)
         export_embeddings(np.zeros((5, 3), np.float32), ["a", "b", "c", "d", "e"], logdir=str(tmp_path), run="old",

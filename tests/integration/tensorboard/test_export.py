@@ -156,10 +156,10 @@ def test_two_exporter_processes_writing_one_run_both_end_up_in_it(tensorboard, t
         assert process.wait(timeout=120) == 0, process.stderr.read()
 
     import tensorflow as tf
-    from exporter.run.tensorboard_config import read_config
+    from exporter.run.folder import read_tensorboard_config
 
     run_dir = os.path.join(tensorboard.logdir, "shared")
-    assert sorted(e.tensor_name for e in read_config(run_dir).embeddings) == ["left", "right"]
+    assert sorted(e.tensor_name for e in read_tensorboard_config(run_dir).embeddings) == ["left", "right"]
     # The run's checkpoint is the constant marker (no 2-D variable): TensorFlow reads it.
     checkpoint = tf.train.latest_checkpoint(run_dir)
     assert all(len(s) != 2 for s in tf.train.load_checkpoint(checkpoint).get_variable_to_shape_map().values())

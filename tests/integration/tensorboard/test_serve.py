@@ -27,8 +27,8 @@ def multibyte_labels(n, offset=0):
 
 def frontend_labels(data):
     """Labels as the frontend decodes them: 1,000,000-byte slices decoded one by one, blank lines skipped."""
-    text = "".join(data[i : i + projector_rules.CHUNK_BYTES].decode("utf-8", "replace").removeprefix("\ufeff")
-                   for i in range(0, len(data), projector_rules.CHUNK_BYTES))
+    text = "".join(data[i : i + projector_rules.SLICE_BYTES].decode("utf-8", "replace").removeprefix("\ufeff")
+                   for i in range(0, len(data), projector_rules.SLICE_BYTES))
     return projector_rules.parse_metadata(text)
 
 
@@ -47,9 +47,9 @@ def test_frontend_request_gets_every_row_bit_exact(served):
     server, vectors = served
     assert_bit_exact(server.tensor("big", "words", num_rows=100_000), vectors)
     data = server.get("metadata", run="big", name="words", num_rows=100_000)
-    assert len(data) > 2 * projector_rules.CHUNK_BYTES
+    assert len(data) > 2 * projector_rules.SLICE_BYTES
     unaligned = "".join(label + "\n" for label in multibyte_labels(N)).encode()
-    assert 0x80 <= unaligned[projector_rules.CHUNK_BYTES] < 0xC0  # without care, slice 2 would start mid-character
+    assert 0x80 <= unaligned[projector_rules.SLICE_BYTES] < 0xC0  # without care, slice 2 would start mid-character
     assert frontend_labels(data) == (["label"], [[label] for label in multibyte_labels(N)])
 
 

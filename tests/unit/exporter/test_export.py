@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from exporter import ExportError, ExportWarning, export_embeddings
-from exporter.run.tensorboard_config import read_config
+from exporter.run.folder import read_tensorboard_config
 from exporter.writers.tsv import EMPTY_PLACEHOLDER
 from exporter.run.folder import find_export
 from tests.support.data import as_shown, assert_bit_exact, export_file, indexed_labels, random_vectors
@@ -188,7 +188,7 @@ def test_every_path_in_both_configs_is_relative_and_inside_the_run(tmp_path):
     export(np.eye(3), ["a", "b", "c"], tmp_path, name="first")
     export(np.eye(4), ["a", "b", "c", "d"], tmp_path, name="second")
     run_dir = os.path.realpath(tmp_path / "run")
-    config = read_config(run_dir)
+    config = read_tensorboard_config(run_dir)
     assert [e.tensor_name for e in config.embeddings] == ["first", "second"]
     with open(os.path.join(run_dir, "projector_config.json"), encoding="utf-8") as f:
         standalone = json.load(f)["embeddings"]
@@ -366,7 +366,7 @@ def test_a_crash_or_ctrl_c_mid_write_leaves_the_previous_export_intact(tmp_path,
         assert code == -signal.SIGKILL
     # The run is not left locked or broken: the next export goes through.
     export(random_vectors(10, 8), None, logdir, name="after")
-    assert sorted(e.tensor_name for e in read_config(str(run_dir)).embeddings) == ["after", "words"]
+    assert sorted(e.tensor_name for e in read_tensorboard_config(str(run_dir)).embeddings) == ["after", "words"]
     # ... and removes what the killed exporter left behind.
     assert not any(name.startswith(".staging-") for name in os.listdir(run_dir))
 

@@ -5,7 +5,7 @@ import math
 import pytest
 
 from exporter.projector_rules import (
-    CHUNK_BYTES, VectorsParseError, js_number, metadata_mismatch, parse_metadata, parse_vectors_tsv, stream_never_ends,
+    SLICE_BYTES, VectorsParseError, js_number, metadata_mismatch, parse_metadata, parse_vectors_tsv, stream_never_ends,
 )
 
 
@@ -51,6 +51,6 @@ def test_vectors_tsv_first_cell_not_a_number_is_a_label():
 def test_chunked_reader_ends_only_on_a_chunk_with_a_newline():
     assert stream_never_ends(b"") and stream_never_ends(b"one line, no newline")
     assert not stream_never_ends(b"a\nb") and not stream_never_ends(b"a\n")
-    big = b"x\n" * (CHUNK_BYTES // 2) + b"y" * 10
+    big = b"x\n" * (SLICE_BYTES // 2) + b"y" * 10
     assert stream_never_ends(big)  # the last chunk holds no newline
     assert not stream_never_ends(big + b"\n")

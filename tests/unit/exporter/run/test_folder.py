@@ -1,5 +1,5 @@
-"""The export layout (exporter/run/folder.py): names, symlinks, staging, the marker checkpoint, the text trap,
-the older layout, the read side and the explicit API (issues 12, 13, 14, 15)."""
+"""The run folder (exporter/run/folder.py): names, symlinks, staging, the marker checkpoint, the text trap,
+the older format, the read side and the explicit API (issues 12, 13, 14, 15)."""
 
 import dataclasses
 import os
@@ -53,8 +53,8 @@ def test_no_name_collides_with_a_run_level_file_or_another_tools_folder(tmp_path
     (run_dir / "words" / "theirs.txt").write_text("kept")
     _, result = export(tmp_path)
     assert (run_dir / "words" / "theirs.txt").read_text() == "kept"
-    assert all(path.startswith(str(run_dir / run_folder.EXPORTS_FOLDER / "words")) for key, path in result.files.items()
-               if not key.endswith("_config"))
+    assert all(path.startswith(str(run_dir / run_folder.EXPORTS_FOLDER / "words")) for path in result.files.values())
+    assert result.tensorboard_config == str(run_dir / run_folder.TENSORBOARD_CONFIG)
 
 
 # --- symlinks inside a run -------------------------------------------------------------------------
@@ -67,7 +67,7 @@ def test_a_symlinked_tensor_folder_is_refused_and_nothing_outside_is_touched(tmp
     run_dir = tmp_path / "logdir" / "r"
     (run_dir / run_folder.EXPORTS_FOLDER).mkdir(parents=True)
     os.symlink(outside, run_dir / run_folder.EXPORTS_FOLDER / "t")
-    os.symlink(outside, run_dir / "t")  # the older layout's folder: not used for writing any more
+    os.symlink(outside, run_dir / "t")  # the older format's folder: not used for writing any more
     np.save(tmp_path / "v.npy", random_vectors(5, 4))
     assert_one_error_line(cli("import", tmp_path / "v.npy", "--logdir", tmp_path / "logdir", "--run", "r",
                               "--name", "t"), "symlink")
@@ -203,10 +203,10 @@ def test_validate_names_raw_float32_whose_first_line_is_text(tmp_path):
     assert "valid UTF-8" in error.message and "TSV" in error.fix and not report.ok
 
 
-# --- the older checkpoint layout ------------------------------------------------------------------------
+# --- the older checkpoint format ------------------------------------------------------------------------
 
 
-def _older_layout_run(logdir):
+def _older_format_run(logdir):
     """A run as projector-export wrote it before: tensors in embeddings.ckpt-1, files in R/<name>/."""
     import tensorflow as tf
 
@@ -228,8 +228,8 @@ def _older_layout_run(logdir):
     return vectors
 
 
-def test_an_older_layout_run_is_read_and_converted_by_the_next_export(tmp_path):
-    vectors = _older_layout_run(tmp_path)
+def test_an_older_format_run_is_read_and_converted_by_the_next_export(tmp_path):
+    vectors = _older_format_run(tmp_path)
     report = validate_logdir(str(tmp_path))
     assert report.ok and any("without TensorFlow" in f.message for f in report.findings)
     assert_bit_exact(run_folder.read_export(str(tmp_path), "old", "words").vectors, vectors)
@@ -244,8 +244,8 @@ def test_an_older_layout_run_is_read_and_converted_by_the_next_export(tmp_path):
     assert report.ok and report.findings == []
 
 
-def test_fix_converts_an_older_layout_run(tmp_path):
-    vectors = _older_layout_run(tmp_path)
+def test_fix_converts_an_older_format_run(tmp_path):
+    vectors = _older_format_run(tmp_path)
     result = cli("fix", "--logdir", tmp_path, check_exit=0)
     assert "converted 1 export(s)" in result.stdout
     assert run_folder.find_export(str(tmp_path), "old", "words").version is not None
@@ -342,3 +342,10 @@ def test_a_broken_config_in_the_run_is_one_line_and_nothing_changes(tmp_path):
             export(tmp_path, name="other")
         assert not (run_dir / run_folder.EXPORTS_FOLDER / "other").exists()
         (run_dir / filename).write_text(original)
+
+
+def test_an_export_returns_the_record_list_exports_reads_back(tmp_path):
+    import exporter
+
+    _, result = export(tmp_path)
+    assert isinstance(result, exporter.Export) and result == run_folder.find_export(tmp_path, "r", "words")

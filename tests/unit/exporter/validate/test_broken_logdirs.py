@@ -85,7 +85,7 @@ def nested_run_without_checkpoint(run):
 
     tsv_run("1\t2\n3\t4\n")(run)
     os.rename(os.path.join(os.path.dirname(run), "t"), os.path.join(run, "t"))
-    # The parent run's checkpoint holds a 2-D tensor (another tool's, or projector-export's older layout).
+    # The parent run's checkpoint holds a 2-D tensor (another tool's, or projector-export's older format).
     checkpoint = tf.train.Checkpoint(other=tf.Variable(np.ones((3, 2), np.float32)))
     prefix = checkpoint.write(os.path.join(run, "other.ckpt"))
     write(os.path.join(run, "checkpoint"), f'model_checkpoint_path: "{os.path.basename(prefix)}"\n')

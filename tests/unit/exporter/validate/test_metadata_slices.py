@@ -16,8 +16,8 @@ CHARACTERS = ["a", "é", "€", "😀", "\ufeff", "ü"]
 
 def as_the_frontend_reads(data):
     """The labels the projector shows: each slice decoded alone (bad bytes -> U+FFFD, leading BOM dropped)."""
-    text = "".join(data[i : i + projector_rules.CHUNK_BYTES].decode("utf-8", "replace").removeprefix("\ufeff")
-                   for i in range(0, len(data), projector_rules.CHUNK_BYTES))
+    text = "".join(data[i : i + projector_rules.SLICE_BYTES].decode("utf-8", "replace").removeprefix("\ufeff")
+                   for i in range(0, len(data), projector_rules.SLICE_BYTES))
     return projector_rules.parse_metadata(text)[1]
 
 
@@ -57,7 +57,7 @@ def test_validate_passes_a_large_multibyte_export_with_its_padding(tmp_path):
                       name="words", write_tsv=False, pca_bookmark=False)
     with open(find_export(tmp_path, "r", "words").files["metadata"], "rb") as f:
         data = f.read()
-    assert len(data) > 2 * projector_rules.CHUNK_BYTES and data.count(b"\n\n")  # padded
+    assert len(data) > 2 * projector_rules.SLICE_BYTES and data.count(b"\n\n")  # padded
     assert as_the_frontend_reads(data) == [[label] for label in labels]
     report = validate_logdir(str(tmp_path))
     assert report.ok and not [f for f in report.findings if f.path.endswith("metadata.tsv")], report.findings
