@@ -25,11 +25,11 @@ _LAZY = {
     "SentenceEncoder": "exporter.sources.sentence_encoder",
     "cosine_neighbours": "exporter.vectors",
     "embedding_table": "exporter.sources.keras_embedding",
+    "error_line": "exporter.errors",
     "export_embeddings": "exporter.export",
     "export_table": "exporter.export",
     "make_bookmark": "exporter.writers.bookmarks",
     "pca_coordinates": "exporter.vectors",
-    "quiet_native_logs": "exporter.cli",
     "read_text_table": "exporter.sources.text_table",
     "remove_export": "exporter.export",
     "resolve_run_dir": "exporter.run.folder",
@@ -37,10 +37,9 @@ _LAZY = {
     "validate_logdir": "exporter.validate",
     "write_atomic": "exporter.writers.atomic",
 }
-_RENAMED = {"run_command": ("exporter.cli", "run")}
 _MODULES = {"cli_arguments": "exporter.cli.arguments"}
 
-__all__ = sorted([*_LAZY, *_RENAMED, *_MODULES])
+__all__ = sorted([*_LAZY, *_MODULES])
 
 
 def __getattr__(name):
@@ -50,9 +49,6 @@ def __getattr__(name):
         value = getattr(importlib.import_module(_LAZY[name]), name)
     elif name in _MODULES:
         value = importlib.import_module(_MODULES[name])
-    elif name in _RENAMED:
-        module, attribute = _RENAMED[name]
-        value = getattr(importlib.import_module(module), attribute)
     else:
         raise AttributeError(f"module 'exporter' has no attribute {name!r}")
     globals()[name] = value

@@ -69,3 +69,19 @@ def _stderr_to_devnull():
         sys.stderr.flush()
         os.dup2(saved, 2)
         os.close(saved)
+
+
+def quiet_native_logs():
+    """Sends C++ log lines (CUDA probing, oneDNN notes) written to fd 2 to /dev/null.
+
+    TensorFlow's absl logging prints them before TF_CPP_MIN_LOG_LEVEL applies.
+    Python's own stderr (errors, warnings, progress bars) keeps the terminal.
+    Set PROJECTOR_EXPORT_VERBOSE=1 to see everything.
+    """
+    if os.environ.get("PROJECTOR_EXPORT_VERBOSE"):
+        return
+    terminal = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    sys.stderr = os.fdopen(terminal, "w", buffering=1)

@@ -7,6 +7,7 @@ Every model is a subpackage of `models` with the same modules doing the same job
 options from `exporter.cli_arguments`), `run(args)`, `run_demo(logdir)` (the bundled
 sample) and `train_and_export(...)`, which writes training files through
 `models.saving.staged_run`. `projector-train all` runs every `run_demo`.
+Importing `exporter` keeps TensorFlow's C++ start-up lines off stderr.
 """
 
 import argparse
@@ -15,9 +16,10 @@ import importlib.util
 import os
 import pkgutil
 import sys
+import warnings
 
 import models
-from exporter import cli_arguments, quiet_native_logs, run_command
+from exporter import ExportError, cli_arguments, error_line
 
 
 def model_commands():
@@ -32,7 +34,21 @@ def model_commands():
 def main(argv=None):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     args = build_parser().parse_args(argv)
-    return run_command(args.handler, args)
+    return run(args)
+
+
+def run(args):
+    """`args.handler(args)`: bad data (a `DatasetError` too) or a failure of the machine is one `error:` line and
+    exit status 2, Ctrl-C exit status 130; warnings are `warning:` lines."""
+    warnings.showwarning = lambda message, category, *rest: print(f"warning: {message}", file=sys.stderr)
+    try:
+        return args.handler(args) or 0
+    except (ExportError, OSError, MemoryError, ImportError) as error:
+        print(f"error: {error_line(error, getattr(args, 'logdir', None))}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as interrupt:  # an `exporter` commit under way says what landed
+        print(f"interrupted: {str(interrupt) or 'earlier exports are intact; this one did not land'}", file=sys.stderr)
+        return 130
 
 
 def build_parser():
@@ -55,8 +71,7 @@ def _run_all(commands, logdir):
 
 
 def console_main():
-    """The console-script entry: `main()` with TensorFlow's native log lines hidden."""
-    quiet_native_logs()
+    """The console-script entry."""
     sys.exit(main())
 
 

@@ -5,12 +5,14 @@ Each subcommand lives in its own module of this package and exposes
 """
 
 import argparse
-import errno
 import importlib
 import os
 import pkgutil
 import sys
 import warnings
+
+from exporter.quiet_tensorflow import quiet_native_logs
+
 
 def main(argv=None):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ start-up chatter out
@@ -77,25 +79,9 @@ def console_main():
     sys.exit(main())
 
 
-def quiet_native_logs():
-    """Sends C++ log lines (CUDA probing, oneDNN notes) written to fd 2 to /dev/null.
-
-    TensorFlow's absl logging prints them before TF_CPP_MIN_LOG_LEVEL applies.
-    Python's own stderr (errors, warnings, progress bars) keeps the terminal.
-    Set PROJECTOR_EXPORT_VERBOSE=1 to see everything.
-    """
-    if os.environ.get("PROJECTOR_EXPORT_VERBOSE"):
-        return
-    terminal = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-    sys.stderr = os.fdopen(terminal, "w", buffering=1)
-
-
 def run(handler, args):
     """Calls `handler(args)`; user errors become one `error:` line and exit status 2."""
-    from exporter.errors import ExportError
+    from exporter.errors import ExportError, error_line
 
     warnings.showwarning = lambda message, category, *rest: print(f"warning: {message}", file=sys.stderr)
     try:
@@ -104,7 +90,7 @@ def run(handler, args):
         print(f"error: {error}", file=sys.stderr)
         return 2
     except (OSError, MemoryError, ImportError) as error:  # the machine, not the input: still one line
-        print(f"error: {environment_error(error, getattr(args, 'logdir', None))}", file=sys.stderr)
+        print(f"error: {error_line(error, getattr(args, 'logdir', None))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as interrupt:
         from exporter.writers.atomic import InterruptedAfterCommit
@@ -114,26 +100,6 @@ def run(handler, args):
         else:
             print("interrupted: earlier exports are intact; this export did not land", file=sys.stderr)
         return 130
-
-
-def environment_error(error, logdir=None):
-    """One line for a failure of the machine (disk full or read-only, memory, a missing package): what, where, fix."""
-    if isinstance(error, MemoryError):
-        return "out of memory: export fewer rows (--max-points N) or use a machine with more memory"
-    if isinstance(error, ImportError):
-        return f"a Python package is missing or broken ({error}): reinstall the environment (`make venv`)"
-    where = error.filename or logdir or "the disk"
-    fixes = {
-        errno.ENOSPC: "free some space there or pass another --logdir",
-        errno.EDQUOT: "free some space there or pass another --logdir",
-        errno.EFBIG: "the file is larger than this system allows: export fewer rows (--max-points N)",
-        errno.EROFS: "pass a --logdir on a writable disk",
-        errno.EACCES: "pass a folder you may write to (--logdir), or fix its permissions",
-        errno.EPERM: "pass a folder you may write to (--logdir), or fix its permissions",
-    }
-    fix = fixes.get(error.errno, "check the path and the disk")
-    intact = " (a failed export leaves the previous one as it was)" if error.errno in fixes else ""
-    return f"{error.strerror or error}: {where}: {fix}{intact}"
 
 
 if __name__ == "__main__":

@@ -66,3 +66,11 @@ def test_models_import_only_what_the_exporter_exports():
     ]
     assert private == []
     assert len([p for p, s in sources() if exporter_imports(s)]) >= 10  # the check did see the imports
+
+
+def test_public_names_carry_no_cli_internals():
+    from exporter import _LAZY, _MODULES
+
+    assert [name for name, module in _LAZY.items() if module.startswith("exporter.cli")] == []
+    # The option vocabulary both programs share is the one CLI module still public (see issue 23's report).
+    assert _MODULES == {"cli_arguments": "exporter.cli.arguments"}
