@@ -39,6 +39,7 @@ from tensorboard.plugins.projector.projector_config_pb2 import ProjectorConfig
 
 from exporter.errors import ExportError
 from exporter.tensor_bundle import STATE_FILE
+from exporter.inside_folder import resolve_inside
 
 TENSORBOARD_CONFIG = "projector_config.pbtxt"
 STANDALONE_CONFIG = "projector_config.json"
@@ -179,6 +180,7 @@ def read_vectors(export):
     """The float32 (N, D) matrix of an `Export` (memory-mapped for the current format)."""
     path = export.files.get("vectors_bytes")
     if path is not None:
+        _check_inside(export, path)
         expected = export.shape[0] * export.shape[1] * 4
         if os.path.getsize(path) != expected:
             raise ExportError(f"{path}: {os.path.getsize(path)} bytes where shape {list(export.shape)} needs "
@@ -192,7 +194,15 @@ def read_metadata(export):
     from exporter.sources.files import read_metadata as read_metadata_file
 
     path = export.files.get("metadata")
-    return None if path is None else read_metadata_file(path)
+    return None if path is None else read_metadata_file(_check_inside(export, path))
+
+
+def _check_inside(export, path):
+    """`path`, unless its real location is outside the run folder (a symlinked version folder or file)."""
+    if resolve_inside(export.run_dir, path) is None:
+        raise ExportError(f"{path} resolves outside {export.run_dir} (a symlink out), and projector-export reads "
+                          f"nothing outside the logdir: replace the symlink with the files, or re-export {export.name!r}")
+    return path
 
 
 def read_export(logdir, run, name):
