@@ -38,8 +38,8 @@ from google.protobuf import text_format
 from tensorboard.plugins.projector.projector_config_pb2 import ProjectorConfig
 
 from exporter.errors import ExportError
-from exporter.tensor_bundle import STATE_FILE
 from exporter.inside_folder import resolve_inside
+from exporter.tensor_bundle import STATE_FILE
 
 TENSORBOARD_CONFIG = "projector_config.pbtxt"
 STANDALONE_CONFIG = "projector_config.json"
