@@ -32,7 +32,9 @@ def test_the_aligned_after_bookmark_draws_every_point(tensorboard, exported):
     coords = {name: np.array([[p["umap-0"], p["umap-1"]] for p in state["projections"]])
               for name, state in stored.items()}
     with open_projector(tensorboard.url) as projector:
+        projector.wait_until_drawn()  # the first tensor, then ours
         projector.select("aligned", "after")
+        projector.page.wait_for_timeout(2000)
         projector.wait_until_drawn(N)
         projector.click_bookmark(LABEL)
         drawn = projector.drawn_positions()
