@@ -25,17 +25,14 @@ def register(subparsers):
 
 
 def run(args):
-    from exporter.sources import on_disk
-    from exporter.sources.vocabulary import find_vocabularies
+    from exporter.sources.file_contents import file_contents
 
-    disk_format = on_disk.detect(args.path)
-    tensors = disk_format.reader.list_tensors(args.path)
-    exportable = [t for t in tensors if t.exportable]
-    print(f"{args.path}: {disk_format.label}")
-    print(f"exportable tensors (2-D): {len(exportable)}")
-    for tensor in exportable:
+    contents = file_contents(args.path, args.unicode_errors)
+    print(f"{args.path}: {contents.format}")
+    print(f"exportable tensors (2-D): {len(contents.exportable)}")
+    for tensor in contents.exportable:
         print(f"  {tensor.describe()}")
-    others = [t for t in tensors if not t.exportable]
+    others = contents.others
     slots = sum(1 for t in others if t.slot_of)
     if args.all:
         print(f"other tensors: {len(others)}")
@@ -44,8 +41,6 @@ def run(args):
     elif others:
         hidden = f"{slots} optimizer state, {len(others) - slots} not 2-D" if slots else "not 2-D"
         print(f"other tensors: {len(others)} ({hidden}; --all lists them)")
-    vocabularies = find_vocabularies(args.path, args.unicode_errors)
-    print(f"vocabularies: {len(vocabularies)}")
-    for vocabulary in vocabularies:
+    print(f"vocabularies: {len(contents.vocabularies)}")
+    for vocabulary in contents.vocabularies:
         print(f"  {vocabulary.describe()}")
-
