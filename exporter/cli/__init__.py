@@ -16,7 +16,11 @@ from exporter.quiet_tensorflow import quiet_native_logs
 
 def main(argv=None):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ start-up chatter out
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "runner", None):  # with --runner, the rest goes to Beam's PipelineOptions
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.pipeline_args = extra
     return run(args.handler, args)
 
 

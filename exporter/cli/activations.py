@@ -1,9 +1,12 @@
 """`projector-export activations`: a saved Keras text model's layer outputs over a CSV/TSV of texts."""
 
+import os
+
 from exporter.cli.arguments import add_batch_size, add_data, add_label_column, add_text_column
 from exporter.cli.common import (
     add_destination_args, add_export_options, add_unicode_errors_arg, export_options, report,
 )
+from exporter.cli.runner import add_runner_args, run_pipeline
 
 UNSAFE_HELP = (
     "allow the .keras file to run Python code it carries (Lambda layers, custom functions) while "
@@ -37,15 +40,19 @@ def register(subparsers):
     add_unicode_errors_arg(parser)
     add_destination_args(parser, default_name="activations")
     add_export_options(parser)
+    add_runner_args(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args):
     from exporter.export import export_embeddings
     from exporter.sources.activations import layer_outputs
+    from exporter.sources.keras_model import load_text_model
 
+    if args.runner:
+        return run_beam(args)
     frame = _read_texts(args.data, [c for c in (args.text_column, args.label_column) if c], args.unicode_errors)
-    model = _load_model(args.model, unsafe=args.unsafe, custom_objects=args.custom_objects)
+    model = load_text_model(args.model, unsafe=args.unsafe, custom_objects=args.custom_objects)
     texts = frame[args.text_column].to_numpy(dtype=object)
     outputs = layer_outputs(model, args.layer, texts, batch_size=args.batch_size)
     result = export_embeddings(
@@ -53,6 +60,21 @@ def run(args):
         drop_nonfinite=args.drop_nonfinite, options=export_options(args),
     )
     report(result)
+
+
+def run_beam(args):
+    """`activations --runner ...`: the same layer outputs as a Beam pipeline (exporter.pipeline)."""
+    from exporter.pipeline.infer import LayerOutputsHandler
+    from exporter.sources.activations import find_layer
+    from exporter.sources.keras_model import load_text_model
+
+    objects = tuple(args.custom_objects)
+    model = load_text_model(args.model, unsafe=args.unsafe, custom_objects=objects)
+    find_layer(model, args.layer)  # a wrong model or layer is one line here, before any worker starts
+    names = {c: c for c in (args.text_column, args.label_column) if c}
+    handler = LayerOutputsHandler(os.path.abspath(args.model), args.layer, args.batch_size, args.text_column,
+                                  args.unsafe, objects)
+    run_pipeline(args, handler, names=names)
 
 
 def _read_texts(path, columns, unicode_errors):
@@ -65,55 +87,3 @@ def _read_texts(path, columns, unicode_errors):
     if frame.empty:
         raise ExportError(f"--data {path}: no rows")
     return pd.DataFrame({name: column(frame, name, path) for name in columns})
-
-
-def _load_model(path, *, unsafe, custom_objects=()):
-    import os
-    import zipfile
-
-    import keras
-
-    from exporter.errors import ExportError
-    from exporter.sources import keras_archive, vocabulary
-    from exporter.sources.user_code import import_custom_objects
-
-    if os.path.isdir(path):
-        raise ExportError(
-            f"{path}: Keras 3 cannot load a SavedModel folder as a model: save it as .keras, or export its "
-            "tensors with `projector-export checkpoint`"
-        )
-    if not os.path.isfile(path):
-        raise ExportError(f"{path}: no such file")
-    if keras_archive.is_keras_archive(path) or keras_archive.is_hdf5(path):
-        keras_archive.list_tensors(path)  # Keras would follow HDF5 references out of the file; refuse them first
-        vocabulary.check_reloadable(path)  # in a second, not after a minute of loading
-    objects = import_custom_objects(custom_objects)
-    try:
-        return keras.saving.load_model(path, safe_mode=not unsafe, compile=False, custom_objects=objects)
-    except (zipfile.BadZipFile, OSError, EOFError) as error:
-        raise ExportError(f"{path}: cannot load the model, the file is truncated or corrupt ({error})") from None
-    except (ValueError, TypeError, KeyError, AttributeError) as error:
-        raise ExportError(f"{path}: {why_unloadable(str(error), bool(custom_objects))}") from None
-
-
-def why_unloadable(message, given_objects):
-    """What a Keras load error means for the user, from its innermost "Exception encountered" part."""
-    import re
-
-    # "A total of 2 objects could not be loaded. Example error message for object <...>:\n\n<the cause>\n\n..."
-    example = re.search(r"could not be loaded\. Example error message for object .*?:\n\n(.+?)(\n\nList of|$)", message,
-                        re.DOTALL)
-    if example:
-        message = example.group(1)
-    missing = re.search(r"Could not locate (function|class) '([^']+)'", message)
-    if missing:
-        kind, name = missing.groups()
-        where = "the modules given with --custom-objects do not define it" if given_objects else "Keras does not know it"
-        return (f"the model needs the Python {kind} {name.split('>')[-1]!r} ({name!r} when registered), and {where}: "
-                "pass --custom-objects FILE.py (or a module name), the code that defines it, such as the training "
-                "script's module (its code runs: only for code you trust)")
-    if "safe_mode" in message or "lambda" in message.lower():
-        return ("it carries Python code (a Lambda layer or custom function) that safe mode does not run: "
-                "pass --unsafe only if you trust the file")
-    innermost = message.split("Exception encountered:")[-1].strip()
-    return f"cannot load the model: {innermost.split('. ')[0].splitlines()[0]}"

@@ -1,11 +1,14 @@
 """`projector-export text`: sentence embeddings of any texts (all-MiniLM-L6-v2 by default), exported."""
 
+import os
+
 from exporter.cli.arguments import (
     add_batch_size, add_data, add_label_column, add_max_length, add_text_column,
 )
 from exporter.cli.common import (
     add_destination_args, add_export_options, add_unicode_errors_arg, export_options, report,
 )
+from exporter.cli.runner import add_runner_args, run_pipeline
 
 
 def register(subparsers):
@@ -30,6 +33,7 @@ def register(subparsers):
     add_unicode_errors_arg(parser)
     add_destination_args(parser, default_name="sentences")
     add_export_options(parser)
+    add_runner_args(parser)
     parser.set_defaults(handler=run)
 
 
@@ -44,6 +48,8 @@ def run(args):
     from exporter.export import export_embeddings
     from exporter.sources.sentence_encoder import SentenceEncoder
 
+    if args.runner:
+        return run_beam(args)
     texts, metadata = read_texts(args)
     encoder = SentenceEncoder.load(args.bert, max_length=args.max_length)
     (vectors,), lengths = encoder.apply(encoder.pooler, texts, batch_size=args.batch_size)
@@ -54,6 +60,25 @@ def run(args):
         drop_nonfinite=args.drop_nonfinite, options=export_options(args),
     )
     report(result)
+
+
+def run_beam(args):
+    """`text --runner ...`: the same embeddings as a Beam pipeline (exporter.pipeline)."""
+    from exporter.errors import ExportError
+    from exporter.pipeline.infer import SentenceEncoderHandler
+    from exporter.sources.sentence_encoder import packaged_minilm_dir
+
+    if args.words:
+        raise ExportError("--words needs every word at once (repeats are dropped): run it without --runner")
+    if not args.data:
+        raise ExportError("no texts: give the files with --data PATTERN (.csv/.tsv/.parquet, or one text per line)")
+    if args.bert and not os.path.exists(args.bert):
+        raise ExportError(f"--bert {args.bert}: no such folder")
+    bert = args.bert or packaged_minilm_dir()  # checked here, before any worker starts
+    column = args.text_column or "text"
+    names = {column: "text", **({args.label_column: args.label_column} if args.label_column else {})}
+    handler = SentenceEncoderHandler(bert, args.max_length, args.batch_size, column)
+    run_pipeline(args, handler, names=names, extra_schema={"tokens": "int64"})
 
 
 def read_texts(args):

@@ -42,10 +42,14 @@ def open_text(path, unicode_errors="strict"):
     return open(path, encoding=encoding_of(path), errors=check_unicode_errors(unicode_errors), newline="")
 
 
-def not_utf8_error(path):
-    """An `ExportError` naming the first byte of `path` that is not UTF-8 (byte offset and line)."""
+def not_utf8_error(path, opener=None):
+    """An `ExportError` naming the first byte of `path` that is not UTF-8 (byte offset and line).
+
+    `opener(path)` opens it for reading bytes (default: `open(path, "rb")`; the pipeline
+    passes Beam's `FileSystems.open` for bucket paths).
+    """
     offset, line, pending = 0, 1, b""
-    with open(path, "rb") as f:
+    with (opener(path) if opener else open(path, "rb")) as f:
         for block in iter(lambda: f.read(1 << 24), b""):
             data = pending + block
             try:

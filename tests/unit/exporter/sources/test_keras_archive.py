@@ -83,7 +83,7 @@ def test_a_model_keras_cannot_reload_is_named_with_its_cause_before_loading(tmp_
 
 
 def test_a_keras_load_failure_is_reported_by_its_first_cause():
-    from exporter.cli.activations import why_unloadable
+    from exporter.sources.keras_model import why_unloadable
 
     message = ("A total of 2 objects could not be loaded. Example error message for object <TextVectorization "
                "name=text_vectorization>:\n\nThe passed vocabulary has at least one repeated term. Please "

@@ -1,0 +1,191 @@
+"""Input shards through Beam's file systems: matched and checked on the driver, read into (id, row) on workers.
+
+A row's id is `row_id(shard, position)`: the shard's index among the sorted matches and
+the row's place in it, so the id is the same however often a bundle is retried, and
+sorting by it gives the input order back.
+
+Example:
+>>> import os, tempfile
+>>> folder = tempfile.mkdtemp()
+>>> for part, texts in enumerate([["a dog", "a cat"], ["a cow"]]):
+...     _ = open(os.path.join(folder, f"part-{part}.txt"), "w").write("\\n".join(texts) + "\\n")
+>>> shards = match_shards(os.path.join(folder, "part-*.txt"), text_column=None)
+>>> [(s.index, os.path.basename(s.path), s.columns) for s in shards]
+[(0, 'part-0.txt', ['text']), (1, 'part-1.txt', ['text'])]
+>>> [(row_id_parts(i), row) for i, row in read_rows(shards[1], ["text"])]
+[((1, 0), {'text': 'a cow'})]
+"""
+
+import csv
+import dataclasses
+import io
+
+from exporter.errors import ExportError
+from exporter.sources.text_table import TEXT_COLUMN
+
+#: Bytes of each shard the driver reads to check it before any worker starts.
+CHECKED_BYTES = 1 << 20
+#: id = shard << POSITION_BITS | position: up to 2**31 shards of 2**32 rows each, in an int64.
+POSITION_BITS = 32
+_TABLE_SEPARATORS = {".csv": ",", ".tsv": "\t"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Shard:
+    """One matched input file: its index among the sorted matches, path, kind and columns."""
+
+    index: int
+    path: str
+    kind: str  # "csv", "tsv", "parquet" or "lines"
+    columns: list
+
+
+def row_id(shard, position):
+    return (shard << POSITION_BITS) | position
+
+
+def row_id_parts(identifier):
+    """(shard, position) of a `row_id`."""
+    return identifier >> POSITION_BITS, identifier & ((1 << POSITION_BITS) - 1)
+
+
+def match_shards(pattern, *, text_column, needed=(), unicode_errors="strict"):
+    """The files `pattern` matches (Beam's file systems: local paths, gs://, s3:// where installed), checked.
+
+    Every shard must hold the same columns, among them `text_column` (None for files of one
+    text per line) and `needed`; each shard's first `CHECKED_BYTES` must be UTF-8 (unless
+    `unicode_errors="replace"`). Raises `ExportError` naming the file, before any worker starts.
+    """
+    from apache_beam.io.filesystems import FileSystems
+
+    try:
+        (result,) = FileSystems.match([pattern])
+        paths = sorted(m.path for m in result.metadata_list if m.size_in_bytes > 0 or _kind(m.path) != "parquet")
+    except Exception as error:  # Beam raises BeamIOError (or ValueError for an unknown scheme)
+        raise ExportError(f"--data {pattern}: cannot list it ({str(error).splitlines()[0]})") from None
+    if not paths:
+        raise ExportError(f"--data {pattern}: matches no file: check the path (quote the pattern so the shell "
+                          "does not expand it)")
+    if len(paths) >= 1 << (63 - POSITION_BITS):
+        raise ExportError(f"--data {pattern}: {len(paths)} files, more than ids can number: merge some")
+    shards = [Shard(i, path, _kind(path), _columns(path, unicode_errors)) for i, path in enumerate(paths)]
+    first = shards[0]
+    for shard in shards:
+        if shard.columns != first.columns:
+            raise ExportError(f"{shard.path}: its columns {shard.columns} differ from {first.columns} of "
+                              f"{first.path}: give every shard the same columns")
+    wanted = [text_column or TEXT_COLUMN, *needed]
+    if text_column is None and first.kind != "lines":
+        raise ExportError(f"{first.path}: say which column holds the texts with --text-column "
+                          f"(columns: {', '.join(first.columns)})")
+    for name in wanted:
+        if name not in first.columns:
+            raise ExportError(f"{first.path} has no column {name!r}: its columns are {first.columns}")
+    return shards
+
+
+def read_rows(shard, columns, unicode_errors="strict"):
+    """Yields (id, {column: str}) of every row of `shard`, `columns` kept; a bad row raises `ExportError`.
+
+    Files of one text per line skip blank lines (their ids skip those positions), as the
+    in-process command does; in tables an empty text is an error naming its line.
+    """
+    if shard.kind == "parquet":
+        yield from _parquet_rows(shard, columns)
+        return
+    try:
+        with _open_text(shard.path, unicode_errors) as f:
+            if shard.kind == "lines":
+                for position, line in enumerate(f):
+                    text = line.rstrip("\r\n")
+                    if text.strip():
+                        yield row_id(shard.index, position), {TEXT_COLUMN: text}
+                return
+            yield from _table_rows(shard, f, columns)
+    except UnicodeDecodeError:
+        raise _not_utf8(shard.path) from None
+
+
+def _table_rows(shard, f, columns):
+    reader = csv.reader(f, delimiter=_TABLE_SEPARATORS["." + shard.kind])
+    header = next(reader)
+    where = [header.index(c) for c in columns]
+    for position, cells in enumerate(reader):
+        if len(cells) != len(header):
+            if not cells:
+                continue  # a blank line, as pandas skips it
+            raise ExportError(f"{shard.path}: line {reader.line_num} has {len(cells)} cells, the header has "
+                              f"{len(header)}: quote values holding a separator, and give every row as many cells")
+        row = {c: cells[i] for c, i in zip(columns, where)}
+        if not row[columns[0]].strip():
+            raise ExportError(f"{shard.path}: line {reader.line_num}: the text (column {columns[0]!r}) is empty: "
+                              "drop the row or give it words")
+        yield row_id(shard.index, position), row
+
+
+def _parquet_rows(shard, columns):
+    import pyarrow.parquet as pq
+    from apache_beam.io.filesystems import FileSystems
+
+    with FileSystems.open(shard.path) as f:
+        position = 0
+        for batch in pq.ParquetFile(f).iter_batches(columns=columns):
+            values = batch.to_pydict()
+            for i in range(batch.num_rows):
+                row = {c: values[c][i] for c in columns}
+                if row[columns[0]] is None or not str(row[columns[0]]).strip():
+                    raise ExportError(f"{shard.path}: row {position + i}: the text (column {columns[0]!r}) is "
+                                      "missing or empty: drop the row or give it words")
+                yield row_id(shard.index, position + i), {c: "" if v is None else str(v) for c, v in row.items()}
+            position += batch.num_rows
+
+
+def _kind(path):
+    for ending, kind in ((".csv", "csv"), (".tsv", "tsv"), (".parquet", "parquet")):
+        if path.lower().endswith(ending):
+            return kind
+    return "lines"
+
+
+def _columns(path, unicode_errors):
+    """The columns of the shard at `path`, its first `CHECKED_BYTES` checked to be readable text."""
+    from apache_beam.io.filesystems import FileSystems
+
+    kind = _kind(path)
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            with FileSystems.open(path) as f:
+                return list(pq.ParquetFile(f).schema_arrow.names)
+        except Exception as error:  # pyarrow's ArrowInvalid and friends
+            raise ExportError(f"{path}: not a Parquet file ({str(error).splitlines()[0]})") from None
+    with FileSystems.open(path) as f:
+        start = f.read(CHECKED_BYTES)
+    try:
+        text = start.decode("utf-8-sig", errors=unicode_errors)
+    except UnicodeDecodeError as error:
+        if error.reason != "unexpected end of data" or len(start) < CHECKED_BYTES:
+            raise _not_utf8(path) from None
+        text = start[: error.start].decode("utf-8-sig")  # a character cut by the end of the checked part
+    if kind == "lines":
+        return [TEXT_COLUMN]
+    header = next(csv.reader(io.StringIO(text), delimiter=_TABLE_SEPARATORS["." + kind]), [])
+    if not header:
+        raise ExportError(f"{path}: no header line: a .{kind} shard starts with its column names")
+    return header
+
+
+def _open_text(path, unicode_errors):
+    from apache_beam.io.filesystems import FileSystems
+
+    return io.TextIOWrapper(FileSystems.open(path), encoding="utf-8-sig", errors=unicode_errors, newline="")
+
+
+def _not_utf8(path):
+    """`text_encoding.not_utf8_error` (byte and line of the first bad byte) for any Beam path."""
+    from apache_beam.io.filesystems import FileSystems
+
+    from exporter.sources.text_encoding import not_utf8_error
+
+    return not_utf8_error(path, opener=FileSystems.open)
