@@ -8,12 +8,18 @@ from exporter.cli.common import (
 def register(subparsers):
     parser = subparsers.add_parser(
         "import",
-        help="export vectors from .npy, .tsv, .csv, word2vec binary or word2vec/GloVe text",
+        help="export vectors from .npy, .tsv, .csv, word2vec binary, word2vec/GloVe text or Parquet shards",
         description="Export a matrix file with its labels. In word2vec/GloVe files and labelled TSV "
-        "the words (first column) become the label column; text may be UTF-8 or UTF-16 with a BOM. Example: projector-export import glove.txt "
+        "the words (first column) become the label column; text may be UTF-8 or UTF-16 with a BOM. Parquet "
+        "shards ('DIR/*.parquet', any Beam file system) hold a column of equal-length vectors (list or "
+        "fixed_size_list; --vector-column) and the metadata in every other column; shards written by "
+        "`--runner ... --output DIR` are merged in input order, streaming. Example: projector-export import glove.txt "
         "--logdir logdir --run glove --name words --normalize",
     )
-    parser.add_argument("vectors", metavar="PATH", help=".npy, .tsv, .csv, word2vec binary, or word2vec/GloVe text")
+    parser.add_argument("vectors", metavar="PATH",
+                        help=".npy, .tsv, .csv, word2vec binary, word2vec/GloVe text, or a .parquet file or pattern")
+    parser.add_argument("--vector-column", metavar="COL", default="vector",
+                        help="Parquet: the column of vectors (default: %(default)s)")
     parser.add_argument("--metadata", metavar="FILE",
                         help="labels: .tsv (header iff several columns), .csv (header) or .txt (one per line)")
     add_unicode_errors_arg(parser)
@@ -25,6 +31,23 @@ def register(subparsers):
 def run(args):
     from exporter.export_file import export_vector_file
 
+    if args.vectors.lower().endswith(".parquet"):
+        return import_parquet(args)
     report(export_vector_file(args.vectors, metadata=args.metadata, logdir=args.logdir, run=args.run, name=args.name,
                               unicode_errors=args.unicode_errors, drop_nonfinite=args.drop_nonfinite,
                               options=export_options(args)))
+
+
+def import_parquet(args):
+    """Parquet shards (a file or pattern) merged in order, the matrix streamed through a file beside the logdir."""
+    from exporter.errors import ExportError
+    from exporter.export import export_table
+    from exporter.pipeline.merge import merge_shards, scratch_beside
+
+    if args.metadata:
+        raise ExportError("--metadata: Parquet shards carry their metadata in the columns besides the vectors")
+    with scratch_beside(args.logdir) as scratch:
+        table, _ = merge_shards(args.vectors, scratch=scratch, vector_column=args.vector_column,
+                                drop_nonfinite=args.drop_nonfinite, unicode_errors=args.unicode_errors)
+        result = export_table(table, logdir=args.logdir, run=args.run, name=args.name, **export_options(args))
+    report(result)

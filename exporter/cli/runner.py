@@ -48,7 +48,7 @@ def run_pipeline(args, handler, *, names, extra_schema=None):
                              needed=list(names)[1:], unicode_errors=args.unicode_errors)
         with extracted(found, handler, names=names, extra_schema=extra_schema or {}, runner=runner,
                        options=options, output=args.output, logdir=args.logdir,
-                       unicode_errors=args.unicode_errors) as table:
+                       drop_nonfinite=args.drop_nonfinite, unicode_errors=args.unicode_errors) as table:
             result = export_table(table, logdir=args.logdir, run=args.run, name=args.name, **export_options(args))
     report(result)
 

@@ -6,3 +6,13 @@ order into one table (`merge`), which the caller exports with the usual commit.
 `extract.extracted` runs it all; `options` turns `--runner` into Beam's options.
 docs/pipeline.md tells what runs where.
 """
+
+import logging
+
+_quiet = logging.NullHandler()
+logging.getLogger().addHandler(_quiet)  # else Beam's import-time note on BigQuery clients configures root logging
+try:
+    import apache_beam  # noqa: F401
+    from apache_beam.io import filesystems  # noqa: F401  (imports the GCS/BigQuery clients it finds)
+finally:
+    logging.getLogger().removeHandler(_quiet)

@@ -9,9 +9,7 @@ or retry loop of ours: Beam's runner places and (where the runner does) retries 
 import contextlib
 import os
 import re
-import shutil
 import sys
-import tempfile
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
@@ -51,7 +49,7 @@ class ToRecord(beam.DoFn):
 
 @contextlib.contextmanager
 def extracted(shard_list, handler, *, names, extra_schema, runner, options, output=None, logdir="logdir",
-              unicode_errors="strict"):
+              drop_nonfinite=False, unicode_errors="strict"):
     """Runs the pipeline over `shard_list` and yields the merged `EmbeddingTable` (valid inside the block).
 
     Args:
@@ -62,11 +60,11 @@ def extracted(shard_list, handler, *, names, extra_schema, runner, options, outp
       runner, options: from `exporter.pipeline.options.pipeline_options`.
       output: folder (any Beam path) to keep the Parquet shards in; None: a temporary one.
       logdir: the export's logdir; the temporary folder goes beside it.
+      drop_nonfinite, unicode_errors: see `EmbeddingTable.build`.
     """
     from apache_beam.ml.inference.base import KeyedModelHandler, RunInference
 
-    scratch = _scratch_beside(logdir)
-    try:
+    with merge.scratch_beside(logdir) as scratch:
         target = output or os.path.join(scratch, "shards")
         _check_no_shards(target)
         schema = shards.shard_schema(list(names.values()), extra=extra_schema)
@@ -83,14 +81,13 @@ def extracted(shard_list, handler, *, names, extra_schema, runner, options, outp
         _progress(f"embedded: {counts['embedded']} rows")
         written = len(merge.matched(shards.shard_pattern(target)))
         _progress(f"written: {counts['embedded']} rows in {written} Parquet shards -> {target}")
-        table, merged = merge.merge_shards(shards.shard_pattern(target), scratch=scratch, unicode_errors=unicode_errors)
+        table, merged = merge.merge_shards(shards.shard_pattern(target), scratch=scratch,
+                                           drop_nonfinite=drop_nonfinite, unicode_errors=unicode_errors)
         if merged != counts["read"]:
             raise ExportError(f"the shards hold {merged} distinct rows but {counts['read']} were read: a shard "
                               f"is missing or foreign: nothing was exported; check {target} and run again")
         _progress(f"merged: {merged} rows in id order")
         yield table
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _run(pipeline):
@@ -120,12 +117,6 @@ def _pipeline_error(error):
                            "and earlier exports are intact: run the command again (the local runner does not retry "
                            "a lost worker's bundles; Dataflow, Flink and Spark do)")
     return error
-
-
-def _scratch_beside(logdir):
-    parent = os.path.dirname(os.path.abspath(logdir))
-    os.makedirs(parent, exist_ok=True)
-    return tempfile.mkdtemp(prefix=f".{os.path.basename(os.path.abspath(logdir))}-pipeline-", dir=parent)
 
 
 def _check_no_shards(target):

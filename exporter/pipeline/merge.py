@@ -18,7 +18,10 @@ Example:
 ([1.0, 3.0, 5.0], ['t1', 't3', 't5'], 3)
 """
 
+import contextlib
 import os
+import shutil
+import tempfile
 
 import numpy as np
 import pandas as pd
@@ -30,7 +33,7 @@ from exporter.pipeline import shards
 MATRIX_FILE = "merged-vectors.f32"
 
 
-def merge_shards(pattern, *, scratch, vector_column=shards.VECTOR_COLUMN, unicode_errors="strict"):
+def merge_shards(pattern, *, scratch, vector_column=shards.VECTOR_COLUMN, drop_nonfinite=False, unicode_errors="strict"):
     """(EmbeddingTable over a memory-mapped matrix in `scratch`, rows merged) from the shards `pattern` matches.
 
     Args:
@@ -39,7 +42,7 @@ def merge_shards(pattern, *, scratch, vector_column=shards.VECTOR_COLUMN, unicod
         is metadata, but for our shards' `id`, which orders the rows.
       scratch: a folder for the merged matrix (the caller removes it after the export).
       vector_column: the column of vectors.
-      unicode_errors: see `EmbeddingTable.build`.
+      drop_nonfinite, unicode_errors: see `EmbeddingTable.build`.
     """
     from exporter.table import EmbeddingTable
 
@@ -54,7 +57,7 @@ def merge_shards(pattern, *, scratch, vector_column=shards.VECTOR_COLUMN, unicod
     start = 0
     for path, f in zip(paths, files):
         for batch in f.iter_batches(columns=[vector_column]):
-            block = _vectors(batch.column(0), dim, path)
+            block = vectors_of(batch.column(0), dim, path)
             rows = place[start : start + len(block)]
             matrix[rows[rows >= 0]] = block[rows >= 0]
             start += len(block)
@@ -62,7 +65,20 @@ def merge_shards(pattern, *, scratch, vector_column=shards.VECTOR_COLUMN, unicod
     del matrix
     vectors = np.memmap(os.path.join(scratch, MATRIX_FILE), np.float32, "r", shape=(len(kept), dim))
     metadata = frame.iloc[kept].reset_index(drop=True) if frame is not None else None
-    return EmbeddingTable.build(vectors, metadata, unicode_errors=unicode_errors), len(kept)
+    table = EmbeddingTable.build(vectors, metadata, drop_nonfinite=drop_nonfinite, unicode_errors=unicode_errors)
+    return table, len(kept)
+
+
+@contextlib.contextmanager
+def scratch_beside(logdir):
+    """A temporary folder beside `logdir` (same disk, outside what TensorBoard reads), removed after."""
+    parent = os.path.dirname(os.path.abspath(logdir))
+    os.makedirs(parent, exist_ok=True)
+    folder = tempfile.mkdtemp(prefix=f".{os.path.basename(os.path.abspath(logdir))}-pipeline-", dir=parent)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def matched(pattern, *, missing_ok=False):
@@ -141,7 +157,7 @@ def _dim(path, f, vector_column):
     return len(first.column(0)[0])
 
 
-def _vectors(column, dim, path):
+def vectors_of(column, dim, path):
     """(n, dim) float32 of a list column's chunk, or an `ExportError` naming a row of another length."""
     import pyarrow as pa
 

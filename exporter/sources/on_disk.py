@@ -20,13 +20,13 @@ import numpy as np
 from exporter.errors import ExportError
 from exporter.sources.fasttext_binary import refuse_fasttext_binary
 from exporter.sources.special_files import refuse_special_file
-from exporter.sources import keras_archive, safetensors_dir, saved_model, tf_checkpoint, word_vectors
+from exporter.sources import keras_archive, parquet_vectors, safetensors_dir, saved_model, tf_checkpoint, word_vectors
 from exporter.sources.inventory import pick_tensor
 from exporter.sources.limits import check_allocation
 
 SUPPORTED = (
     ".keras, .weights.h5, legacy .h5, keras-hub presets, SavedModel folders, TensorFlow checkpoints (TF2 and TF1), "
-    "safetensors files or folders, word2vec binary, word2vec/GloVe text"
+    "safetensors files or folders, word2vec binary, word2vec/GloVe text, Parquet (a column of vectors)"
 )
 
 
@@ -99,6 +99,7 @@ _CANDIDATES = (
     ("keras-hub preset", keras_archive, keras_archive.is_keras_preset),
     (".keras archive", keras_archive, _file(keras_archive.is_keras_archive)),
     ("HDF5 Keras weights (.weights.h5 or legacy .h5)", keras_archive, _file(keras_archive.is_hdf5)),
+    ("Parquet", parquet_vectors, _file(parquet_vectors.is_parquet)),
     ("word2vec binary", word_vectors, _file(word_vectors.is_word2vec_binary)),
     ("word2vec/GloVe text", word_vectors, _file(word_vectors.is_word_vectors_text)),
 )
