@@ -21,6 +21,7 @@ import dataclasses
 import io
 
 from exporter.errors import ExportError
+from exporter.pipeline.shards import open_parquet
 from exporter.sources.text_table import TEXT_COLUMN
 
 #: Bytes of each shard the driver reads to check it before any worker starts.
@@ -28,6 +29,7 @@ CHECKED_BYTES = 1 << 20
 #: id = shard << POSITION_BITS | position: up to 2**31 shards of 2**32 rows each, in an int64.
 POSITION_BITS = 32
 _TABLE_SEPARATORS = {".csv": ",", ".tsv": "\t"}
+csv.field_size_limit(1 << 30)  # texts longer than the csv module's 128 KiB default are texts too (pandas reads them)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,7 +70,8 @@ def match_shards(pattern, *, text_column, needed=(), unicode_errors="strict"):
                           "does not expand it)")
     if len(paths) >= 1 << (63 - POSITION_BITS):
         raise ExportError(f"--data {pattern}: {len(paths)} files, more than ids can number: merge some")
-    shards = [Shard(i, path, _kind(path), _columns(path, unicode_errors)) for i, path in enumerate(paths)]
+    starts = [_start(path, unicode_errors) for path in paths]
+    shards = [Shard(i, path, _kind(path), _columns(path, start)) for i, (path, start) in enumerate(zip(paths, starts))]
     first = shards[0]
     for shard in shards:
         if shard.columns != first.columns:
@@ -81,6 +84,11 @@ def match_shards(pattern, *, text_column, needed=(), unicode_errors="strict"):
     for name in wanted:
         if name not in first.columns:
             raise ExportError(f"{first.path} has no column {name!r}: its columns are {first.columns}")
+    for shard, start in zip(shards, starts):
+        if shard.kind in ("csv", "tsv") and start:
+            complete = start if len(start) < CHECKED_BYTES else _whole_rows(start)
+            for _ in _table_rows(shard, io.StringIO(complete, newline=""), wanted):
+                pass  # ragged rows and empty texts there are found before any worker starts
     return shards
 
 
@@ -124,20 +132,16 @@ def _table_rows(shard, f, columns):
 
 
 def _parquet_rows(shard, columns):
-    import pyarrow.parquet as pq
-    from apache_beam.io.filesystems import FileSystems
-
-    with FileSystems.open(shard.path) as f:
-        position = 0
-        for batch in pq.ParquetFile(f).iter_batches(columns=columns):
-            values = batch.to_pydict()
-            for i in range(batch.num_rows):
-                row = {c: values[c][i] for c in columns}
-                if row[columns[0]] is None or not str(row[columns[0]]).strip():
-                    raise ExportError(f"{shard.path}: row {position + i}: the text (column {columns[0]!r}) is "
-                                      "missing or empty: drop the row or give it words")
-                yield row_id(shard.index, position + i), {c: "" if v is None else str(v) for c, v in row.items()}
-            position += batch.num_rows
+    position = 0
+    for batch in open_parquet(shard.path).iter_batches(columns=columns):
+        values = batch.to_pydict()
+        for i in range(batch.num_rows):
+            row = {c: values[c][i] for c in columns}
+            if row[columns[0]] is None or not str(row[columns[0]]).strip():
+                raise ExportError(f"{shard.path}: row {position + i}: the text (column {columns[0]!r}) is "
+                                  "missing or empty: drop the row or give it words")
+            yield row_id(shard.index, position + i), {c: "" if v is None else str(v) for c, v in row.items()}
+        position += batch.num_rows
 
 
 def _kind(path):
@@ -147,30 +151,38 @@ def _kind(path):
     return "lines"
 
 
-def _columns(path, unicode_errors):
-    """The columns of the shard at `path`, its first `CHECKED_BYTES` checked to be readable text."""
+def _start(path, unicode_errors):
+    """The first `CHECKED_BYTES` of a text shard, decoded (or an `ExportError` naming the first bad byte); None for Parquet."""
     from apache_beam.io.filesystems import FileSystems
 
-    kind = _kind(path)
-    if kind == "parquet":
-        import pyarrow.parquet as pq
-
-        try:
-            with FileSystems.open(path) as f:
-                return list(pq.ParquetFile(f).schema_arrow.names)
-        except Exception as error:  # pyarrow's ArrowInvalid and friends
-            raise ExportError(f"{path}: not a Parquet file ({str(error).splitlines()[0]})") from None
+    if _kind(path) == "parquet":
+        return None
     with FileSystems.open(path) as f:
         start = f.read(CHECKED_BYTES)
     try:
-        text = start.decode("utf-8-sig", errors=unicode_errors)
+        return start.decode("utf-8-sig", errors=unicode_errors)
     except UnicodeDecodeError as error:
         if error.reason != "unexpected end of data" or len(start) < CHECKED_BYTES:
             raise _not_utf8(path) from None
-        text = start[: error.start].decode("utf-8-sig")  # a character cut by the end of the checked part
+        return start[: error.start].decode("utf-8-sig")  # a character cut by the end of the checked part
+
+
+def _whole_rows(start):
+    """`start` up to the end of its last complete line outside quotes (a cut quoted field is not a bad row)."""
+    end = start.rfind("\n") + 1
+    while end and start.count('"', 0, end) % 2:
+        end = start.rfind("\n", 0, end - 1) + 1
+    return start[:end]
+
+
+def _columns(path, start):
+    """The columns of the shard at `path`, from its schema or the header line in `start`."""
+    kind = _kind(path)
+    if kind == "parquet":
+        return list(open_parquet(path).schema_arrow.names)
     if kind == "lines":
         return [TEXT_COLUMN]
-    header = next(csv.reader(io.StringIO(text), delimiter=_TABLE_SEPARATORS["." + kind]), [])
+    header = next(csv.reader(io.StringIO(start), delimiter=_TABLE_SEPARATORS["." + kind]), [])
     if not header:
         raise ExportError(f"{path}: no header line: a .{kind} shard starts with its column names")
     return header
