@@ -9,6 +9,7 @@ import contextlib
 import logging
 import os
 import sys
+import threading
 
 from exporter.cli.arguments import at_least
 from exporter.cli.common import export_options, report
@@ -55,15 +56,17 @@ def run_pipeline(args, handler, *, names, extra_schema=None):
 
 @contextlib.contextmanager
 def beam_logging(verbose):
-    """Beam's log lines (and its workers' stderr) hidden unless `verbose`."""
+    """Beam's log lines (and its workers' stderr) hidden unless `verbose`: the pipeline's outcome is our one line."""
     if not verbose:
         logging.getLogger("apache_beam").setLevel(logging.CRITICAL)
         quiet = logging.NullHandler()
         logging.getLogger().addHandler(quiet)  # Beam's import-time notes go to the root logger
+        hook, threading.excepthook = threading.excepthook, lambda args: None  # gRPC threads of a lost worker
         try:
             yield
         finally:
             logging.getLogger().removeHandler(quiet)
+            threading.excepthook = hook
         return
     logging.getLogger("apache_beam").setLevel(logging.INFO)
     saved = os.dup(2)
