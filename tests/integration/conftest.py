@@ -1,5 +1,5 @@
 """Every test under tests/integration/ is marked `integration` and by its folder (`tensorboard`, `browser`,
-`training`, `install`): `pytest -m "not integration"` (or `make test-fast`) leaves them out."""
+`training`, `install`, `pipeline`): `pytest -m "not integration"` (or `make test-fast`) leaves them out."""
 
 import pathlib
 

@@ -5,7 +5,7 @@ job fails ("Channel closed prematurely"). So the command must end with one line 
 so, the earlier export of that name must stay byte for byte, no temporary shards or
 worker may be left, and the run after it has every row exactly once, in input order.
 (Dataflow, Flink and Spark retry such bundles; the row ids and Beam's file sink keep rows
-single there, and the merge checks the count: tests/test_pipeline_text.py.)
+single there, and the merge checks the count: tests/integration/pipeline/test_text.py.)
 """
 
 import os
