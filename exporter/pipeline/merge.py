@@ -47,19 +47,24 @@ def merge_shards(pattern, *, scratch, vector_column=shards.VECTOR_COLUMN, drop_n
     from exporter.table import EmbeddingTable
 
     paths = matched(pattern)
-    files = [shards.open_parquet(p) for p in paths]
-    _check_schemas(paths, files, vector_column)
-    ordered = all(f.schema_arrow.metadata and shards.ID_KEY in f.schema_arrow.metadata for f in files)
-    frame, ids = _metadata(files, vector_column, ordered)
-    place, kept = _places(ids, sum(f.metadata.num_rows for f in files))
-    dim = _dim(paths[0], files[0], vector_column)
-    matrix = np.memmap(os.path.join(scratch, MATRIX_FILE), np.float32, "w+", shape=(len(kept), dim))
+    schemas, rows = _survey(paths, vector_column)
+    ordered = all(schema.metadata and shards.ID_KEY in schema.metadata for schema in schemas)
+    frame, ids = _metadata(paths, schemas[0], vector_column, ordered)
+    place, kept = _places(ids, sum(rows))
+    if not len(kept):
+        raise ExportError(f"{pattern}: the shards hold no rows")
+    dim = None
     start = 0
-    for path, f in zip(paths, files):
+    for path, f in _each(paths):  # one file open at a time: shards may number thousands
+        if f.metadata.num_rows == 0:
+            continue
+        dim = dim or _dim(path, f, vector_column)
+        if start == 0:
+            matrix = np.memmap(os.path.join(scratch, MATRIX_FILE), np.float32, "w+", shape=(len(kept), dim))
         for batch in f.iter_batches(columns=[vector_column]):
             block = vectors_of(batch.column(0), dim, path)
-            rows = place[start : start + len(block)]
-            matrix[rows[rows >= 0]] = block[rows >= 0]
+            rows_here = place[start : start + len(block)]
+            matrix[rows_here[rows_here >= 0]] = block[rows_here >= 0]
             start += len(block)
     matrix.flush()
     del matrix
@@ -96,25 +101,39 @@ def matched(pattern, *, missing_ok=False):
     return paths
 
 
-def _check_schemas(paths, files, vector_column):
-    first = files[0].schema_arrow
-    if vector_column not in first.names:
-        raise ExportError(f"{paths[0]} has no column {vector_column!r} of vectors: its columns are {first.names}: "
-                          "name the vector column with --vector-column")
-    for path, f in zip(paths[1:], files[1:]):
-        if f.schema_arrow.names != first.names:
-            raise ExportError(f"{path}: its columns {f.schema_arrow.names} differ from {first.names} of {paths[0]}: "
-                              "give every shard the same columns")
+def _each(paths):
+    """Yields (path, ParquetFile) of each path, the file closed before the next opens."""
+    for path in paths:
+        f = shards.open_parquet(path)
+        try:
+            yield path, f
+        finally:
+            f.close()
 
 
-def _metadata(files, vector_column, ordered):
+def _survey(paths, vector_column):
+    """([arrow schema], [rows]) of every file; an `ExportError` unless all have the same columns, `vector_column` too."""
+    schemas, rows = [], []
+    for path, f in _each(paths):
+        schemas.append(f.schema_arrow)
+        rows.append(f.metadata.num_rows)
+        if schemas[-1].names != schemas[0].names:
+            raise ExportError(f"{path}: its columns {schemas[-1].names} differ from {schemas[0].names} of "
+                              f"{paths[0]}: give every shard the same columns")
+    if vector_column not in schemas[0].names:
+        raise ExportError(f"{paths[0]} has no column {vector_column!r} of vectors: its columns are "
+                          f"{schemas[0].names}: name the vector column with --vector-column")
+    return schemas, rows
+
+
+def _metadata(paths, schema, vector_column, ordered):
     """(DataFrame of the metadata columns or None, int64 ids or None) of all files, in file order."""
     import pyarrow as pa
 
-    names = [n for n in files[0].schema_arrow.names if n != vector_column]
+    names = [n for n in schema.names if n != vector_column]
     if not names:
         return None, None
-    table = pa.concat_tables([f.read(columns=names) for f in files])
+    table = pa.concat_tables([f.read(columns=names) for _, f in _each(paths)])
     ids = None
     if ordered:
         ids = table.column(shards.ID_COLUMN).to_numpy()

@@ -29,6 +29,7 @@ CHECKED_BYTES = 1 << 20
 #: id = shard << POSITION_BITS | position: up to 2**31 shards of 2**32 rows each, in an int64.
 POSITION_BITS = 32
 _TABLE_SEPARATORS = {".csv": ",", ".tsv": "\t"}
+_COMPRESSED = (".gz", ".bz2", ".zst", ".deflate", ".lzma")
 csv.field_size_limit(1 << 30)  # texts longer than the csv module's 128 KiB default are texts too (pandas reads them)
 
 
@@ -145,8 +146,11 @@ def _parquet_rows(shard, columns):
 
 
 def _kind(path):
+    name = path.lower()
+    for compressed in _COMPRESSED:  # Beam's FileSystems.open decompresses these by their ending
+        name = name.removesuffix(compressed)
     for ending, kind in ((".csv", "csv"), (".tsv", "tsv"), (".parquet", "parquet")):
-        if path.lower().endswith(ending):
+        if name.endswith(ending):
             return kind
     return "lines"
 
@@ -191,7 +195,27 @@ def _columns(path, start):
 def _open_text(path, unicode_errors):
     from apache_beam.io.filesystems import FileSystems
 
-    return io.TextIOWrapper(FileSystems.open(path), encoding="utf-8-sig", errors=unicode_errors, newline="")
+    raw = io.BufferedReader(_Readable(FileSystems.open(path)))
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors=unicode_errors, newline="")
+
+
+class _Readable(io.RawIOBase):
+    """A Beam file (its `CompressedFile` for .gz and friends has no `readable()`) as the binary stream `io` expects."""
+
+    def __init__(self, f):
+        self._f = f
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        data = self._f.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self):
+        self._f.close()
+        super().close()
 
 
 def _not_utf8(path):

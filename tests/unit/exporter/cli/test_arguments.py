@@ -13,8 +13,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[4]
 PROGRAMS = {"projector-export": export_parser, "projector-train": train_parser}
 #: Lines of the docs that show another tool's options, not ours.
 OTHER_TOOLS = re.compile(r"\b(apt-get|pip|npm)\b|python -m benchmarks")
-#: Other tools' options the docs name in prose: tensorboard's, pip's, apt-get's.
-OTHER_OPTIONS = {"--logdir", "--help", "--no-deps", "--no-install-recommends"}
+#: Other tools' options the docs name in prose: tensorboard's, pip's, apt-get's, Beam's (passed through by --runner).
+OTHER_OPTIONS = {"--logdir", "--help", "--no-deps", "--no-install-recommends", "--project", "--region"}
 # Misspellings the docs quote on purpose (README troubleshooting: "did you mean '--logdir'?").
 QUOTED_TYPOS = {"--logidr"}
 
