@@ -49,5 +49,5 @@ def import_parquet(args):
     with scratch_beside(args.logdir) as scratch:
         table, _ = merge_shards(args.vectors, scratch=scratch, vector_column=args.vector_column,
                                 drop_nonfinite=args.drop_nonfinite, unicode_errors=args.unicode_errors)
-        result = export_table(table, logdir=args.logdir, run=args.run, name=args.name, **export_options(args))
+        result = export_table(table, export_options(args), logdir=args.logdir, run=args.run, name=args.name)
     report(result)

@@ -50,7 +50,7 @@ def run_pipeline(args, handler, *, names, extra_schema=None):
         with extracted(found, handler, names=names, extra_schema=extra_schema or {}, runner=runner,
                        options=options, output=args.output, logdir=args.logdir,
                        drop_nonfinite=args.drop_nonfinite, unicode_errors=args.unicode_errors) as table:
-            result = export_table(table, logdir=args.logdir, run=args.run, name=args.name, **export_options(args))
+            result = export_table(table, export_options(args), logdir=args.logdir, run=args.run, name=args.name)
     report(result)
 
 
