@@ -31,7 +31,6 @@ import os
 import sys
 import urllib.parse
 
-import numpy as np
 from tensorboard import version
 from tensorboard.backend.http_util import Respond
 from tensorboard.plugins import base_plugin

@@ -41,6 +41,23 @@ def read_vectors(path, unicode_errors="strict"):
         return read_npy(path), None
     if encoding_of(path) == "utf-16":
         raise ExportError(f"{path}: UTF-16 text: save vector files as UTF-8")
+    sep, skip, promised, labelled, width, trailing = _text_layout(path)
+    vectors, labels = _read_matrix(path, sep, skip, labelled, width, trailing)
+    filled = len(vectors)
+    if promised is not None and promised != filled:
+        raise ExportError(
+            f"{path}: its word2vec header promises {promised} rows but the file has {filled} (a truncated "
+            f"download or copy?): fetch it again, or make the first line '{filled} {width - labelled}' to "
+            f"export the {filled} rows there are"
+        )
+    if labels is not None and unicode_errors is not None:
+        labels = replace_surrogates(labels, path, unicode_errors)
+    return vectors, labels
+
+
+def _text_layout(path):
+    """(separator, header lines to skip, rows a word2vec header promises or None, labelled, width, trailing)
+    of a text matrix, from its first two lines."""
     first, second = _first_lines(path)
     sep = _separator(path, first)
     cells, next_cells = _cells(first, sep), _cells(second, sep)
@@ -53,6 +70,11 @@ def read_vectors(path, unicode_errors="strict"):
     width = len(cells)
     # GloVe/word2vec lines often end with a separator: an empty last column, read as text and dropped.
     trailing = len((second if skip else first).rstrip("\n").split(sep)) > width
+    return sep, skip, promised, labelled, width, trailing
+
+
+def _read_matrix(path, sep, skip, labelled, width, trailing):
+    """(float32 matrix, labels with surrogates or None) of a text matrix laid out as `_text_layout` found."""
     rows = _count_lines(path) - skip
     chunk_rows = max(1_000, _CHUNK_VALUES // width)
     try:
@@ -68,7 +90,7 @@ def read_vectors(path, unicode_errors="strict"):
             engine="c",
             encoding=encoding_of(path),
             encoding_errors="surrogateescape",  # labels only (object: pyarrow strings refuse surrogates);
-            # unicode_errors applies below
+            # unicode_errors applies in read_vectors
             chunksize=chunk_rows,
         )
         # Chunks are copied into one preallocated matrix: memory stays near the matrix itself.
@@ -89,14 +111,6 @@ def read_vectors(path, unicode_errors="strict"):
         ragged = _first_ragged_line(path, sep, width + trailing)
         reason = ragged or str(error).splitlines()[0]
         raise ExportError(f"{path}: cannot read it as a matrix: {reason}") from None
-    if promised is not None and promised != filled:
-        raise ExportError(
-            f"{path}: its word2vec header promises {promised} rows but the file has {filled} (a truncated "
-            f"download or copy?): fetch it again, or make the first line '{filled} {width - labelled}' to "
-            f"export the {filled} rows there are"
-        )
-    if labels is not None and unicode_errors is not None:
-        labels = replace_surrogates(labels, path, unicode_errors)
     return vectors[:filled], labels
 
 

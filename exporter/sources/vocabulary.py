@@ -15,7 +15,6 @@ Example:
 
 import dataclasses
 import glob
-import json
 import os
 import warnings
 import zipfile

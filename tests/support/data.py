@@ -57,3 +57,14 @@ def export_file(logdir, run, name, key="metadata"):
     from exporter.run.folder import find_export
 
     return find_export(str(logdir), run, name).files[key]
+
+
+def clustered_words(rng, n, d, clusters):
+    """(float32 (n, d) vectors in `clusters` well-separated clusters, metadata with columns word and cluster),
+    drawn from the numpy Generator `rng` (callers may draw more from it)."""
+    import pandas as pd
+
+    cluster = rng.integers(0, clusters, n)
+    vectors = (rng.normal(size=(clusters, d))[cluster] * 3 + rng.normal(size=(n, d))).astype(np.float32)
+    metadata = pd.DataFrame({"word": [f"w{i}" for i in range(n)], "cluster": [f"c{c}" for c in cluster]})
+    return vectors, metadata

@@ -46,6 +46,13 @@ def write_shards(folder, texts, labels, parts=3):
     return folder
 
 
+def sample_shards(root, n):
+    """The first `n` sample texts as shards in `root/in` (`write_shards`); returns (texts, labels)."""
+    texts, labels = sample_texts(n)
+    write_shards(os.path.join(root, "in"), texts, labels)
+    return texts, labels
+
+
 def cli(*args, tag=None, wait=True, timeout=900):
     """`projector-export ARGS` as a user runs it (console_main), tagged.
 

@@ -2,11 +2,11 @@
 frame of the "before" export, and colouring by `neighbours_kept` is offered."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from exporter import export_embeddings
 from tests.support.browser import open_projector
+from tests.support.data import clustered_words
 
 N, D, CLUSTERS = 800, 24, 5
 LABEL = f"t-SNE (all {N:,} points)"
@@ -16,10 +16,8 @@ pytestmark = pytest.mark.filterwarnings("ignore:.*hint:exporter.errors.ExportWar
 @pytest.fixture(scope="module")
 def exported(tensorboard):
     rng = np.random.default_rng(7)
-    cluster = rng.integers(0, CLUSTERS, N)
-    before = (rng.normal(size=(CLUSTERS, D))[cluster] * 3 + rng.normal(size=(N, D))).astype(np.float32)
+    before, metadata = clustered_words(rng, N, D, CLUSTERS)
     after = before + rng.normal(scale=0.3, size=before.shape).astype(np.float32)
-    metadata = pd.DataFrame({"word": [f"w{i}" for i in range(N)], "cluster": [f"c{c}" for c in cluster]})
     export_embeddings(before, metadata, logdir=tensorboard.logdir, run="aligned", name="before", layouts=["tsne"])
     export_embeddings(after, metadata, logdir=tensorboard.logdir, run="aligned", name="after", layouts=["tsne"],
                       align_to="before")

@@ -1,11 +1,11 @@
 """Headless Chromium on TensorBoard: clicking the t-SNE bookmark draws every point where the layout put it."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from exporter import export_embeddings
 from tests.support.browser import open_projector
+from tests.support.data import clustered_words
 
 N, D, CLUSTERS = 1500, 24, 6
 LABEL = f"t-SNE (all {N:,} points)"
@@ -15,9 +15,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:.*hint:exporter.errors.ExportWar
 @pytest.fixture(scope="module")
 def exported(tensorboard):
     rng = np.random.default_rng(4)
-    cluster = rng.integers(0, CLUSTERS, N)
-    vectors = (rng.normal(size=(CLUSTERS, D))[cluster] * 3 + rng.normal(size=(N, D))).astype(np.float32)
-    metadata = pd.DataFrame({"word": [f"w{i}" for i in range(N)], "cluster": [f"c{c}" for c in cluster]})
+    vectors, metadata = clustered_words(rng, N, D, CLUSTERS)
     export_embeddings(vectors, metadata, logdir=tensorboard.logdir, run="layouts", name="words",
                       layouts=("tsne", "umap"))
     tensorboard.wait_for_tensor("layouts", "words", shape=(N, D))

@@ -22,8 +22,7 @@ DIM = 384
 @pytest.fixture(scope="module")
 def work(tmp_path_factory):
     root = tmp_path_factory.mktemp("pipeline-text")
-    texts, labels = support.sample_texts(N_TEXTS)
-    support.write_shards(root / "in", texts, labels)
+    support.sample_shards(root, N_TEXTS)
     return root
 
 

@@ -18,7 +18,6 @@ import subprocess
 import tempfile
 import urllib.request
 
-import numpy as np
 import pytest
 
 from exporter import export_embeddings
