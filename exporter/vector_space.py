@@ -9,6 +9,7 @@ Example:
 [('cat', 1.0)]
 """
 
+import re
 import warnings
 
 import numpy as np
@@ -17,11 +18,14 @@ from exporter.run import folder as run_folder
 from exporter.errors import ExportError, ExportWarning
 from exporter.vectors import cosine_neighbours, unit_rows
 
+# Operators need spaces around them, so "well-known" stays one term.
+_OPERATOR = re.compile(r"\s+([+-])\s+")
+
 
 class VectorSpace:
     """An export's unit vectors and labels, plus the encoder for texts that are not labels (loaded on demand)."""
 
-    def __init__(self, logdir, run, name, vectors, metadata, label_column, encoder_args):
+    def __init__(self, logdir, run, name, vectors, metadata, label_column, *, bert=None, max_length=None):
         self.logdir, self.run, self.name = logdir, run, name
         self.vectors, self.metadata, self.label_column = vectors, metadata, label_column
         self.unit = unit_rows(vectors)
@@ -30,12 +34,13 @@ class VectorSpace:
         for row, label in enumerate(self.labels):
             self._rows.setdefault(label, []).append(row)
             self._folded.setdefault(label.lower(), []).append(row)
-        self._encoder_args = encoder_args
+        self._encoder_settings = {"bert": bert, "max_length": max_length}
         self._encoder = None
 
     @classmethod
-    def read(cls, logdir, run, name, *, label_column=None, encoder_args=None):
-        """The export `name` of `logdir/run` (read by `exporter.run.folder`), labelled by `label_column`."""
+    def read(cls, logdir, run, name, *, label_column=None, bert=None, max_length=None):
+        """The export `name` of `logdir/run` (read by `exporter.run.folder`), labelled by `label_column`;
+        texts that are no label are embedded by `SentenceEncoder.load(bert, max_length=max_length)`."""
         table = run_folder.read_export(logdir, run, name)
         metadata = table.metadata
         if metadata is None:
@@ -43,7 +48,7 @@ class VectorSpace:
         label_column = label_column or metadata.columns[0]
         if label_column not in metadata.columns:
             raise ExportError(f"no metadata column {label_column!r}: columns are {', '.join(metadata.columns)}")
-        return cls(logdir, run, name, table.vectors, metadata, label_column, encoder_args)
+        return cls(logdir, run, name, table.vectors, metadata, label_column, bert=bert, max_length=max_length)
 
     def row(self, term):
         """The row labelled `term`, or None: the exact label first, else the label matching it but for case;
@@ -90,6 +95,17 @@ class VectorSpace:
         rows, cosines = cosine_neighbours(self.unit, query, k, exclude=sorted(skip))
         return [(self.labels[row], float(cosine)) for row, cosine in zip(rows, cosines)]
 
+    def query_neighbours(self, query, k):
+        """[(label, cosine)] of the k points closest to the query 'a - b + c' (`parse_query`), its terms left out."""
+        terms = parse_query(query)
+        return self.nearest(self.combine(terms), k, exclude=[text for _, text in terms])
+
+    def row_neighbours(self, row, k):
+        """(label of row `row`, [(label, cosine)] of the k points closest to it, itself left out)."""
+        if not 0 <= row < len(self.labels):
+            raise ExportError(f"--row {row}: the export has rows 0 to {len(self.labels) - 1}")
+        return self.labels[row], self.nearest(self.unit[row], k, exclude_rows=[row])
+
     def interpolate(self, start, end, *, steps):
         """{"vectors": steps unit vectors from `start` to `end`, "labels": 'path i/n: start -> end'}."""
         if steps < 2:
@@ -119,6 +135,22 @@ class VectorSpace:
         if self._encoder is None:
             from exporter.sources.sentence_encoder import SentenceEncoder
 
-            args = self._encoder_args
-            self._encoder = SentenceEncoder.load(getattr(args, "bert", None), max_length=getattr(args, "max_length", None))
+            self._encoder = SentenceEncoder.load(self._encoder_settings["bert"],
+                                                 max_length=self._encoder_settings["max_length"])
         return self._encoder.embed([text], progress=False)[0]
+
+
+def parse_query(query):
+    """[(+1 or -1, term)] of 'a - b + c'.
+
+    Example:
+    >>> parse_query("king - man + woman")
+    [(1.0, 'king'), (-1.0, 'man'), (1.0, 'woman')]
+    """
+    parts = _OPERATOR.split(" " + query.strip())
+    first = parts[0].strip()
+    signs = ["+", *parts[1::2]] if first else parts[1::2]
+    terms = [first, *parts[2::2]] if first else parts[2::2]
+    if not terms or any(not t.strip() for t in terms):
+        raise ExportError(f"cannot read query {query!r}: write terms joined by ' + ' and ' - ', e.g. 'king - man + woman'")
+    return [(1.0 if sign == "+" else -1.0, term.strip()) for sign, term in zip(signs, terms)]

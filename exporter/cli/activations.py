@@ -1,12 +1,10 @@
 """`projector-export activations`: a saved Keras text model's layer outputs over a CSV/TSV of texts."""
 
-import os
-
 from exporter.cli.arguments import add_batch_size, add_data, add_label_column, add_text_column
 from exporter.cli.common import (
     add_destination_args, add_export_options, add_unicode_errors_arg, export_options, report,
 )
-from exporter.cli.runner import add_runner_args, run_pipeline
+from exporter.cli.runner import add_runner_args, pipeline_logging, pipeline_run
 
 UNSAFE_HELP = (
     "allow the .keras file to run Python code it carries (Lambda layers, custom functions) while "
@@ -45,45 +43,13 @@ def register(subparsers):
 
 
 def run(args):
-    from exporter.export import export_embeddings
-    from exporter.sources.activations import layer_outputs
-    from exporter.sources.keras_model import load_text_model
+    from exporter.export_texts import export_layer_outputs
 
-    if args.runner:
-        return run_beam(args)
-    frame = _read_texts(args.data, [c for c in (args.text_column, args.label_column) if c], args.unicode_errors)
-    model = load_text_model(args.model, unsafe=args.unsafe, custom_objects=args.custom_objects)
-    texts = frame[args.text_column].to_numpy(dtype=object)
-    outputs = layer_outputs(model, args.layer, texts, batch_size=args.batch_size)
-    result = export_embeddings(
-        outputs, frame, logdir=args.logdir, run=args.run, name=args.name,
-        drop_nonfinite=args.drop_nonfinite, options=export_options(args),
-    )
+    with pipeline_logging(args):
+        result = export_layer_outputs(
+            args.model, args.layer, args.data, text_column=args.text_column, label_column=args.label_column,
+            batch_size=args.batch_size, unsafe=args.unsafe, custom_objects=args.custom_objects,
+            unicode_errors=args.unicode_errors, logdir=args.logdir, run=args.run, name=args.name,
+            drop_nonfinite=args.drop_nonfinite, options=export_options(args), pipeline=pipeline_run(args),
+        )
     report(result)
-
-
-def run_beam(args):
-    """`activations --runner ...`: the same layer outputs as a Beam pipeline (exporter.pipeline)."""
-    from exporter.pipeline.infer import LayerOutputsHandler
-    from exporter.sources.activations import find_layer
-    from exporter.sources.keras_model import load_text_model
-
-    objects = tuple(args.custom_objects)
-    model = load_text_model(args.model, unsafe=args.unsafe, custom_objects=objects)
-    find_layer(model, args.layer)  # a wrong model or layer is one line here, before any worker starts
-    names = {c: c for c in (args.text_column, args.label_column) if c}
-    handler = LayerOutputsHandler(os.path.abspath(args.model), args.layer, args.batch_size, args.text_column,
-                                  args.unsafe, objects)
-    run_pipeline(args, handler, names=names)
-
-
-def _read_texts(path, columns, unicode_errors):
-    import pandas as pd
-
-    from exporter.errors import ExportError
-    from exporter.sources.text_table import column, read_text_table
-
-    frame = read_text_table(path, unicode_errors=unicode_errors)
-    if frame.empty:
-        raise ExportError(f"--data {path}: no rows")
-    return pd.DataFrame({name: column(frame, name, path) for name in columns})

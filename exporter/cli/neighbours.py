@@ -1,13 +1,8 @@
 """`projector-export neighbours`: nearest neighbours, "king - man + woman", and interpolation paths in an export."""
 
-import re
-
 from exporter.cli.arguments import add_command, add_label_column, add_logdir, add_neighbours, add_run
 from exporter.cli.text import add_encoder_args
 from exporter.errors import ExportError
-
-# Operators need spaces around them, so "well-known" stays one term.
-_OPERATOR = re.compile(r"\s+([+-])\s+")
 
 
 def register(subparsers):
@@ -42,33 +37,19 @@ def run(args):
         raise ExportError("give a QUERY (e.g. 'king - man + woman'), --row N or --path FROM TO")
     from exporter.vector_space import VectorSpace
 
-    space = VectorSpace.read(args.logdir, args.run, args.name, label_column=args.label_column, encoder_args=args)
+    space = VectorSpace.read(args.logdir, args.run, args.name, label_column=args.label_column, bert=args.bert,
+                             max_length=args.max_length)
     if args.row is not None:
-        if not 0 <= args.row < len(space.labels):
-            raise ExportError(f"--row {args.row}: the export has rows 0 to {len(space.labels) - 1}")
-        _print_neighbours(f"row {args.row} ({space.labels[args.row]})",
-                          space.nearest(space.unit[args.row], args.k, exclude_rows=[args.row]))
+        label, neighbours = space.row_neighbours(args.row, args.k)
+        _print_neighbours(f"row {args.row} ({label})", neighbours)
     if args.query:
-        terms = parse_query(args.query)
-        query = space.combine(terms)
-        _print_neighbours(args.query, space.nearest(query, args.k, exclude=[text for _, text in terms]))
+        _print_neighbours(args.query, space.query_neighbours(args.query, args.k))
     if args.path:
         path = space.interpolate(*args.path, steps=args.steps)
         for label, point in zip(path["labels"], path["vectors"]):
             _print_neighbours(label, space.nearest(point, 1))
         result = space.add_points(path["vectors"], path["labels"])
         print(f"added {len(path['labels'])} path points to {result.name}: now {result.shape[0]} x {result.shape[1]}")
-
-
-def parse_query(query):
-    """[(+1 or -1, term)] of 'a - b + c'."""
-    parts = _OPERATOR.split(" " + query.strip())
-    first = parts[0].strip()
-    signs = ["+", *parts[1::2]] if first else parts[1::2]
-    terms = [first, *parts[2::2]] if first else parts[2::2]
-    if not terms or any(not t.strip() for t in terms):
-        raise ExportError(f"cannot read query {query!r}: write terms joined by ' + ' and ' - ', e.g. 'king - man + woman'")
-    return [(1.0 if sign == "+" else -1.0, term.strip()) for sign, term in zip(signs, terms)]
 
 
 def _print_neighbours(query, neighbours):

@@ -1,8 +1,8 @@
 """`--runner NAME [--workers N] [--output DIR] [-v]`: run `text` / `activations` as a Beam pipeline.
 
-The subcommand builds its `ModelHandler`; this module matches and checks `--data`, runs
-`exporter.pipeline.extract.extracted` and exports the merged table like every export.
-Options the command does not know go to Beam's `PipelineOptions` (see docs/pipeline.md).
+These options become an `exporter.export_texts.PipelineRun`, which the library runs (read -> infer ->
+Parquet shards -> merge -> export); options the command does not know go to Beam's `PipelineOptions`
+(see docs/pipeline.md). Beam's log lines are hidden here unless `-v`.
 """
 
 import contextlib
@@ -12,7 +12,6 @@ import sys
 import threading
 
 from exporter.cli.arguments import at_least
-from exporter.cli.common import export_options, report
 
 RUNNER_HELP = (
     "run as an Apache Beam pipeline: 'local' (Beam's FnApiRunner with --workers processes, offline) or a Beam "
@@ -34,24 +33,18 @@ def add_runner_args(parser):
     group.add_argument("-v", "--verbose", action="store_true", help="show Beam's own log lines")
 
 
-def run_pipeline(args, handler, *, names, extra_schema=None):
-    """Runs `handler` over `args.data` with `args.runner` and exports the merged table; prints the result."""
-    from exporter.export import export_table
+def pipeline_run(args):
+    """The `exporter.export_texts.PipelineRun` of `--runner` and its options, or None without `--runner`."""
+    from exporter.export_texts import PipelineRun
 
-    text_column = next(iter(names))
-    with beam_logging(args.verbose):
-        from exporter.pipeline.extract import extracted
-        from exporter.pipeline.options import pipeline_options
-        from exporter.pipeline.read import match_shards
+    if not args.runner:
+        return None
+    return PipelineRun(args.runner, args.workers, tuple(args.pipeline_args), args.output)
 
-        runner, options = pipeline_options(args.runner, args.workers, args.pipeline_args)
-        found = match_shards(args.data, text_column=text_column if args.text_column else None,
-                             needed=list(names)[1:], unicode_errors=args.unicode_errors)
-        with extracted(found, handler, names=names, extra_schema=extra_schema or {}, runner=runner,
-                       options=options, output=args.output, logdir=args.logdir,
-                       drop_nonfinite=args.drop_nonfinite, unicode_errors=args.unicode_errors) as table:
-            result = export_table(table, export_options(args), logdir=args.logdir, run=args.run, name=args.name)
-    report(result)
+
+def pipeline_logging(args):
+    """`beam_logging(args.verbose)` with `--runner`; nothing to hide without."""
+    return beam_logging(args.verbose) if args.runner else contextlib.nullcontext()
 
 
 @contextlib.contextmanager

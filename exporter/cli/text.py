@@ -1,14 +1,12 @@
 """`projector-export text`: sentence embeddings of any texts (all-MiniLM-L6-v2 by default), exported."""
 
-import os
-
 from exporter.cli.arguments import (
     add_batch_size, add_data, add_label_column, add_max_length, add_text_column,
 )
 from exporter.cli.common import (
     add_destination_args, add_export_options, add_unicode_errors_arg, export_options, report,
 )
-from exporter.cli.runner import add_runner_args, run_pipeline
+from exporter.cli.runner import add_runner_args, pipeline_logging, pipeline_run
 
 
 def register(subparsers):
@@ -45,64 +43,13 @@ def add_encoder_args(parser):
 
 
 def run(args):
-    from exporter.export import export_embeddings
-    from exporter.sources.sentence_encoder import SentenceEncoder
+    from exporter.export_texts import export_sentence_embeddings
 
-    if args.runner:
-        return run_beam(args)
-    texts, metadata = read_texts(args)
-    encoder = SentenceEncoder.load(args.bert, max_length=args.max_length)
-    (vectors,), lengths = encoder.apply(encoder.pooler, texts, batch_size=args.batch_size)
-    if not args.words:
-        metadata["tokens"] = lengths
-    result = export_embeddings(
-        vectors, metadata, logdir=args.logdir, run=args.run, name=args.name,
-        drop_nonfinite=args.drop_nonfinite, options=export_options(args),
-    )
+    with pipeline_logging(args):
+        result = export_sentence_embeddings(
+            args.data, text_column=args.text_column, label_column=args.label_column, words=args.words,
+            bert=args.bert, max_length=args.max_length, batch_size=args.batch_size,
+            unicode_errors=args.unicode_errors, logdir=args.logdir, run=args.run, name=args.name,
+            drop_nonfinite=args.drop_nonfinite, options=export_options(args), pipeline=pipeline_run(args),
+        )
     report(result)
-
-
-def run_beam(args):
-    """`text --runner ...`: the same embeddings as a Beam pipeline (exporter.pipeline)."""
-    from exporter.errors import ExportError
-    from exporter.pipeline.infer import SentenceEncoderHandler
-    from exporter.sources.sentence_encoder import packaged_minilm_dir
-
-    if args.words:
-        raise ExportError("--words needs every word at once (repeats are dropped): run it without --runner")
-    if not args.data:
-        raise ExportError("no texts: give the files with --data PATTERN (.csv/.tsv/.parquet, or one text per line)")
-    if args.bert and not os.path.exists(args.bert):
-        raise ExportError(f"--bert {args.bert}: no such folder")
-    bert = args.bert or packaged_minilm_dir()  # checked here, before any worker starts
-    column = args.text_column or "text"
-    names = {column: "text", **({args.label_column: args.label_column} if args.label_column else {})}
-    handler = SentenceEncoderHandler(bert, args.max_length, args.batch_size, column)
-    run_pipeline(args, handler, names=names, extra_schema={"tokens": "int64"})
-
-
-def read_texts(args):
-    """(texts, metadata) from args.data: a DataFrame of text (+ label) columns, or the words themselves."""
-    import pandas as pd
-
-    from exporter.errors import ExportError
-    from exporter.sources.sentence_encoder import check_texts
-    from exporter.sources.text_table import TEXT_COLUMN, column, read_text_table
-
-    if not args.data:
-        raise ExportError("no texts: give the file with --data PATH (.csv/.tsv with a header, or one text per line)")
-    frame = read_text_table(args.data, unicode_errors=args.unicode_errors)
-    is_table = args.data.endswith((".csv", ".tsv"))
-    if is_table and not args.text_column:
-        raise ExportError(f"{args.data}: say which column holds the texts with --text-column "
-                          f"(columns: {', '.join(map(str, frame.columns))})")
-    texts = check_texts(column(frame, args.text_column if is_table else TEXT_COLUMN, args.data))
-    if args.words:
-        words = list(dict.fromkeys(t.strip() for t in texts))
-        return words, words
-    metadata = pd.DataFrame({"text": texts})
-    if args.label_column:
-        if not is_table:
-            raise ExportError(f"{args.data}: --label-column needs a .csv or .tsv file with a header")
-        metadata[args.label_column] = column(frame, args.label_column, args.data)
-    return texts, metadata

@@ -69,3 +69,45 @@ def column(frame, name, path):
     if name not in frame.columns:
         raise ExportError(f"{path} has no column {name!r}: its columns are {[str(c) for c in frame.columns]}")
     return frame[name].astype(str).tolist()
+
+
+def read_texts(path, *, text_column=None, label_column=None, words=False, unicode_errors="strict"):
+    """(texts, metadata) of the texts in `path` (see `read_text_table`) to embed, one point each.
+
+    Args:
+      path: a .csv or .tsv with a header, or a text file with one text per line.
+      text_column: the column of a table holding the texts (required for tables).
+      label_column: a column of a table kept as metadata beside the text.
+      words: the texts are words: repeats are dropped, and the words are their own labels.
+      unicode_errors: see `text_encoding`.
+
+    Returns:
+      (list of str, a DataFrame with column "text" (and `label_column`), or the words themselves).
+    """
+    from exporter.sources.sentence_encoder import check_texts
+
+    if not path:
+        raise ExportError("no texts: give the file with --data PATH (.csv/.tsv with a header, or one text per line)")
+    frame = read_text_table(path, unicode_errors=unicode_errors)
+    is_table = path.endswith((".csv", ".tsv"))
+    if is_table and not text_column:
+        raise ExportError(f"{path}: say which column holds the texts with --text-column "
+                          f"(columns: {', '.join(map(str, frame.columns))})")
+    texts = check_texts(column(frame, text_column if is_table else TEXT_COLUMN, path))
+    if words:
+        words = list(dict.fromkeys(t.strip() for t in texts))
+        return words, words
+    metadata = pd.DataFrame({"text": texts})
+    if label_column:
+        if not is_table:
+            raise ExportError(f"{path}: --label-column needs a .csv or .tsv file with a header")
+        metadata[label_column] = column(frame, label_column, path)
+    return texts, metadata
+
+
+def read_columns(path, columns, unicode_errors="strict"):
+    """A DataFrame of the str `columns` of the table `path` (see `read_text_table`); no rows is an error."""
+    frame = read_text_table(path, unicode_errors=unicode_errors)
+    if frame.empty:
+        raise ExportError(f"--data {path}: no rows")
+    return pd.DataFrame({name: column(frame, name, path) for name in columns})
