@@ -37,20 +37,16 @@ _LAZY = {
     "validate_logdir": "exporter.validate",
     "write_atomic": "exporter.writers.atomic",
 }
-_MODULES = {"cli_arguments": "exporter.cli.arguments"}
 
-__all__ = sorted([*_LAZY, *_MODULES])
+__all__ = sorted(_LAZY)
 
 
 def __getattr__(name):
     import importlib
 
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-    elif name in _MODULES:
-        value = importlib.import_module(_MODULES[name])
-    else:
+    if name not in _LAZY:
         raise AttributeError(f"module 'exporter' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
     globals()[name] = value
     return value
 

@@ -4,7 +4,7 @@ Every model is a subpackage of `models` with the same modules doing the same job
 `data` (load or generate its dataset; problems raise `models.errors.DatasetError`),
 `model` (build the Keras model), `train`, `export` (to the projector, through the
 `exporter` public API only) and `cli`: `register(subparsers)` (its subcommand, with
-options from `exporter.cli_arguments`), `run(args)`, `run_demo(logdir)` (the bundled
+options from `models.arguments`), `run(args)`, `run_demo(logdir)` (the bundled
 sample) and `train_and_export(...)`, which writes training files through
 `models.saving.staged_run`. `projector-train all` runs every `run_demo`.
 Importing `exporter` keeps TensorFlow's C++ start-up lines off stderr.
@@ -19,7 +19,8 @@ import sys
 import warnings
 
 import models
-from exporter import ExportError, cli_arguments, error_line
+from exporter import ExportError, error_line
+from models import arguments
 
 
 def model_commands():
@@ -59,7 +60,7 @@ def build_parser():
     for module in commands.values():
         module.register(subparsers)
     everything = subparsers.add_parser("all", help="train every model on its bundled sample and export it")
-    cli_arguments.add_logdir(everything)
+    arguments.add_logdir(everything)
     everything.set_defaults(handler=lambda args: _run_all(commands, args.logdir))
     return parser
 

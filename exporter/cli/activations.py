@@ -1,9 +1,7 @@
 """`projector-export activations`: a saved Keras text model's layer outputs over a CSV/TSV of texts."""
 
 from exporter.cli.arguments import add_batch_size, add_data, add_label_column, add_text_column
-from exporter.cli.common import (
-    add_destination_args, add_export_options, add_unicode_errors_arg, export_options, report,
-)
+from exporter.cli.common import add_export_args, export_options, report
 from exporter.cli.runner import add_runner_args, pipeline_logging, pipeline_run
 
 UNSAFE_HELP = (
@@ -35,9 +33,7 @@ def register(subparsers):
                         help="import this Python file or module first, so the functions and classes the model was "
                         "built with (e.g. a registered custom_standardization) can be rebuilt; it runs that code, "
                         "so pass only code you trust (repeatable)")
-    add_unicode_errors_arg(parser)
-    add_destination_args(parser, default_name="activations")
-    add_export_options(parser)
+    add_export_args(parser, "activations")
     add_runner_args(parser)
     parser.set_defaults(handler=run)
 

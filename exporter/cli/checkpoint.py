@@ -1,8 +1,6 @@
 """`projector-export checkpoint`: one tensor of a model file or checkpoint, with its vocabulary."""
 
-from exporter.cli.common import (
-    add_destination_args, add_export_options, add_unicode_errors_arg, add_vocab_fit_args, export_options, report,
-)
+from exporter.cli.common import add_export_args, add_vocab_fit_args, export_options, report
 from exporter.cli.inspect import FORMATS_HELP
 
 
@@ -25,9 +23,7 @@ def register(subparsers):
     parser.add_argument("--all", action="store_true",
                         help="allow --tensor to name optimizer state (Adam moments, momentum), hidden otherwise")
     add_vocab_fit_args(parser)
-    add_unicode_errors_arg(parser)
-    add_destination_args(parser)
-    add_export_options(parser)
+    add_export_args(parser)
     parser.set_defaults(handler=run)
 
 

@@ -1,6 +1,6 @@
 """Options shared by every subcommand that writes an export."""
 
-from exporter.cli.arguments import add_align, add_color_by, add_layouts, add_logdir, add_run, add_seed, at_least
+from exporter.cli.arguments import add_logdir, add_run
 
 
 def add_destination_args(parser, default_name="embedding"):
@@ -9,26 +9,22 @@ def add_destination_args(parser, default_name="embedding"):
     parser.add_argument("--name", default=default_name, help="tensor name, also its folder (default: %(default)s)")
 
 
+def add_export_args(parser, default_name="embedding"):
+    """What every command exporting a file's contents takes: `--unicode-errors`, where the export goes
+    (`--logdir`, `--run`, `--name`) and the export options."""
+    add_unicode_errors_arg(parser)
+    add_destination_args(parser, default_name)
+    add_export_options(parser)
+
+
 def add_export_options(parser):
+    """Every `ExportOptions` field's option, plus `--drop-nonfinite` (an argument of the export itself)."""
+    from exporter.export_options import ExportOptions
+
     group = parser.add_argument_group("export options")
-    group.add_argument("--normalize", action="store_true", help="scale vectors to unit length (t-SNE/UMAP assume it)")
-    group.add_argument("--max-points", type=at_least(2), metavar="N",
-                       help="sample down to N points (TensorBoard alone shows 100,000; "
-                       "`projector-export serve` shows all)")
-    group.add_argument("--stratify", metavar="COLUMN", help="with --max-points: keep each value's share of COLUMN")
-    add_seed(group, help="sampling seed")
+    ExportOptions.add_arguments(group)
     group.add_argument("--drop-nonfinite", action="store_true",
                        help="drop rows with NaN/Inf (and their metadata) instead of failing")
-    group.add_argument("--no-standalone", dest="standalone_config", action="store_false",
-                       help="do not list the export in projector_config.json (the standalone projector's config); "
-                       "vectors.bytes is written either way: TensorBoard reads it")
-    group.add_argument("--base-url", default="", help="URL the run folder is served at, for the standalone config")
-    group.add_argument("--no-tsv", dest="write_tsv", action="store_false", help="skip vectors.tsv")
-    group.add_argument("--no-pca-bookmark", dest="pca_bookmark", action="store_false",
-                       help="skip the bookmark with a PCA layout of all points")
-    add_layouts(group)
-    add_align(group)
-    add_color_by(group)
 
 
 def add_vocab_fit_args(parser):
@@ -55,12 +51,7 @@ def export_options(args):
     """The `exporter.ExportOptions` that `add_export_options` collected."""
     from exporter.export_options import ExportOptions
 
-    return ExportOptions(
-        normalize=args.normalize, max_points=args.max_points, stratify=args.stratify, seed=args.seed,
-        standalone_config=args.standalone_config, base_url=args.base_url, write_tsv=args.write_tsv,
-        pca_bookmark=args.pca_bookmark, layouts=args.layouts, color_by=args.color_by, align_to=args.align_to,
-        align_on=args.align_on,
-    )
+    return ExportOptions.from_arguments(args)
 
 
 def report(result):

@@ -1,8 +1,6 @@
 """`projector-export import`: vectors from a file (.npy, TSV/CSV, word2vec binary or text, GloVe text)."""
 
-from exporter.cli.common import (
-    add_destination_args, add_export_options, add_unicode_errors_arg, export_options, report,
-)
+from exporter.cli.common import add_export_args, export_options, report
 
 
 def register(subparsers):
@@ -22,9 +20,7 @@ def register(subparsers):
                         help="Parquet: the column of vectors (default: %(default)s)")
     parser.add_argument("--metadata", metavar="FILE",
                         help="labels: .tsv (header iff several columns), .csv (header) or .txt (one per line)")
-    add_unicode_errors_arg(parser)
-    add_destination_args(parser)
-    add_export_options(parser)
+    add_export_args(parser)
     parser.set_defaults(handler=run)
 
 

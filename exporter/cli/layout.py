@@ -1,6 +1,7 @@
 """`projector-export layout`: t-SNE / UMAP / PCA of all points, added to an export already on disk."""
 
-from exporter.cli.arguments import add_align, add_color_by, add_layouts, add_logdir, add_run, add_seed
+from exporter.cli.arguments import add_logdir, add_run
+from exporter.export_options import ExportOptions
 
 
 def register(subparsers):
@@ -17,12 +18,11 @@ def register(subparsers):
     add_logdir(parser, positional=True)
     add_run(parser)
     parser.add_argument("--name", required=True, help="the export (tensor) to lay out")
-    add_layouts(parser, default="tsne,umap")
+    ExportOptions.add_arguments(parser, ["layouts"], defaults={"layouts": "tsne,umap"})
     parser.add_argument("--dims", type=int, choices=(2, 3), default=2,
                         help="2-D or 3-D layouts, for items without their own dims= (default: %(default)s)")
-    add_align(parser)
-    add_color_by(parser)
-    add_seed(parser, help="layout seed: the same seed gives the same layout")
+    ExportOptions.add_arguments(parser, ["align_to", "align_on", "color_by", "seed"],
+                                helps={"seed": "layout seed: the same seed gives the same layout"})
     parser.set_defaults(handler=run)
 
 

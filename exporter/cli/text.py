@@ -3,9 +3,7 @@
 from exporter.cli.arguments import (
     add_batch_size, add_data, add_label_column, add_max_length, add_text_column,
 )
-from exporter.cli.common import (
-    add_destination_args, add_export_options, add_unicode_errors_arg, export_options, report,
-)
+from exporter.cli.common import add_export_args, export_options, report
 from exporter.cli.runner import add_runner_args, pipeline_logging, pipeline_run
 
 
@@ -28,9 +26,7 @@ def register(subparsers):
                         help="word mode: --data lists words (one per line, or a column); repeats are dropped "
                         "and the word is the only label, ready for `projector-export neighbours`")
     add_encoder_args(parser)
-    add_unicode_errors_arg(parser)
-    add_destination_args(parser, default_name="sentences")
-    add_export_options(parser)
+    add_export_args(parser, "sentences")
     add_runner_args(parser)
     parser.set_defaults(handler=run)
 

@@ -13,7 +13,7 @@ Example:
 import argparse
 import os
 
-from exporter import cli_arguments as options
+from models import arguments as options
 from models import LAYOUTS
 from models.bert import RUN
 
@@ -45,7 +45,7 @@ def register(subparsers):
     options.add_seed(parser, help="shuffling and initialisation seed")
     options.add_logdir(parser)
     options.add_run(parser, default=RUN)
-    options.add_layouts(parser, default=",".join(LAYOUTS))
+    options.add_layouts(parser)
     parser.add_argument("--save", metavar="FILE.keras",
                         help=f"where to save the fine-tuned model (default: LOGDIR/RUN/{MODEL_FILE})")
     parser.set_defaults(handler=run)

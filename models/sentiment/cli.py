@@ -7,7 +7,7 @@ Example:
 
 import os
 
-from exporter import cli_arguments as options
+from models import arguments as options
 from models.distribute import add_strategy_argument
 from models import LAYOUTS
 from models.sentiment import RUN
@@ -40,7 +40,7 @@ def register(subparsers):
     options.add_batch_size(parser, default=256, help="global batch size")
     options.add_seed(parser, help="shuffling and initialisation seed")
     add_strategy_argument(parser)
-    options.add_layouts(parser, default=",".join(LAYOUTS))
+    options.add_layouts(parser)
     parser.set_defaults(handler=run)
 
 

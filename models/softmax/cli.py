@@ -8,7 +8,7 @@ Example:
 
 import os
 
-from exporter import cli_arguments as options
+from models import arguments as options
 from models.distribute import add_strategy_argument
 from models import LAYOUTS
 from models.softmax import RUN
@@ -42,7 +42,7 @@ def register(subparsers):
     options.add_run(parser, default=RUN)
     options.add_seed(parser, help="shuffling and initialisation seed")
     add_strategy_argument(parser)
-    options.add_layouts(parser, default=",".join(LAYOUTS))
+    options.add_layouts(parser)
     parser.set_defaults(handler=run)
 
 

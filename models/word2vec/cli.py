@@ -1,6 +1,6 @@
 """`projector-train word2vec`: skip-gram word2vec on an artificial language, a snapshot per epoch."""
 
-from exporter import cli_arguments as options
+from models import arguments as options
 from models import LAYOUTS
 
 at_least = options.at_least
@@ -40,7 +40,7 @@ def register(subparsers):
     parser.add_argument("--watch", metavar="WORD", default="bbb",
                         help="word whose similarities are logged as scalars (default: %(default)s)")
     options.add_seed(parser, help="seed of the language and the training")
-    options.add_layouts(parser, default=",".join(LAYOUTS))
+    options.add_layouts(parser)
     parser.set_defaults(handler=run)
 
 

@@ -7,7 +7,6 @@ import pytest
 
 from exporter import ExportError, ExportOptions, ProjectorCallback, export_embeddings
 from exporter.cli import build_parser
-from exporter.cli.common import export_options
 from exporter.run import folder as run_folder
 
 WORDS = ["aaa", "bbb", "ccc", "ddd"]
@@ -83,11 +82,11 @@ def test_cli_built_options_equal_api_built_ones():
         "--no-standalone", "--base-url", "http://h/run", "--no-tsv", "--no-pca-bookmark", "--layouts", "pca,tsne",
         "--color-by", "label",
     ])
-    assert export_options(args) == ExportOptions(
+    assert ExportOptions.from_arguments(args) == ExportOptions(
         normalize=True, max_points=50, stratify="label", seed=7, standalone_config=False, base_url="http://h/run",
         write_tsv=False, pca_bookmark=False, layouts=("pca", "tsne"), color_by="label")
     defaults = build_parser().parse_args(["import", "v.npy"])
-    assert export_options(defaults) == ExportOptions()
+    assert ExportOptions.from_arguments(defaults) == ExportOptions()
 
 
 def test_options_and_keywords_write_the_same_export(tmp_path):
@@ -108,3 +107,17 @@ def test_keywords_replace_fields_of_the_options(tmp_path):
     assert result.shape == (2, 3)
     with pytest.raises(ExportError, match="did you mean 'write_tsv'"):
         export_embeddings(np.eye(4, 3), WORDS, logdir=tmp_path, write_tvs=False)
+
+
+def test_every_option_with_a_flag_is_spelled_after_its_field_and_defaults_as_the_record():
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    ExportOptions.add_arguments(parser)
+    flags = {action.dest: action.option_strings for action in parser._actions if action.dest != "help"}
+    fields = [field.name for field in dataclasses.fields(ExportOptions)]
+    assert set(flags) == set(fields) - {"bookmarks"}  # bookmarks: states, built in code
+    for field, (flag,) in flags.items():
+        spelled = "--" + field.replace("_", "-")
+        assert flag == spelled or flag.startswith("--no-") and getattr(ExportOptions(), field) is True, (field, flag)
+    assert ExportOptions.from_arguments(parser.parse_args([])) == ExportOptions()

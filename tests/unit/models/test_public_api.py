@@ -69,8 +69,18 @@ def test_models_import_only_what_the_exporter_exports():
 
 
 def test_public_names_carry_no_cli_internals():
-    from exporter import _LAZY, _MODULES
+    import exporter as package
 
-    assert [name for name, module in _LAZY.items() if module.startswith("exporter.cli")] == []
-    # The option vocabulary both programs share is the one CLI module still public (see issue 23's report).
-    assert _MODULES == {"cli_arguments": "exporter.cli.arguments"}
+    assert [name for name, module in package._LAZY.items() if module.startswith("exporter.cli")] == []
+    assert sorted(package._LAZY) == package.__all__  # no module of the CLI (or any other) is public
+
+
+def test_models_take_the_exports_options_from_the_public_record():
+    import argparse
+
+    from models.arguments import add_layouts
+
+    parser = argparse.ArgumentParser()
+    add_layouts(parser)
+    assert [str(layout) for layout in parser.parse_args([]).layouts] == ["tsne", "umap"]
+    assert exporter.ExportOptions.from_arguments(parser.parse_args(["--layouts", "pca"])).layouts == ("pca",)
