@@ -1,13 +1,13 @@
 """`projector-train bert`: fine-tune BERT on GoEmotions, export [CLS] embeddings before and after.
 
-Example:
->>> import tempfile
->>> from models.bert.data import SAMPLE_DIR, load_goemotions
->>> outcome = train_and_export(
-...     (load_goemotions(SAMPLE_DIR, "train"), load_goemotions(SAMPLE_DIR, "test")),
-...     logdir=tempfile.mkdtemp(), epochs=1, verbose=0)
->>> sorted(outcome.exports)
-['flatten_after', 'flatten_before']
+Example (the command's options; `train_and_export` fine-tunes, so it runs in
+tests/integration/training/test_bert.py, which checks both exports):
+>>> import argparse
+>>> parser = argparse.ArgumentParser()
+>>> register(parser.add_subparsers())
+>>> args = parser.parse_args(["bert", "--epochs", "2", "--logdir", "logs"])
+>>> args.epochs, args.run, args.max_length, [str(layout) for layout in args.layouts]
+(2, 'bert', 64, ['tsne', 'umap'])
 """
 
 import argparse

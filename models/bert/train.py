@@ -1,11 +1,13 @@
 """Fine-tuning the emotion classifier on texts, with Keras progress bars and TensorBoard scalars.
 
-Example:
+Example (the batches `fine_tune` trains on; the training itself runs in
+tests/integration/training/test_bert.py):
+>>> import numpy as np
 >>> from exporter import SentenceEncoder
->>> from models.bert.model import build_classifier
 >>> encoder = SentenceEncoder.load(max_length=64)
->>> model = build_classifier(encoder.backbone, num_classes=2)
->>> history = fine_tune(model, encoder, ["so happy", "so sad"], [0, 1], epochs=1, verbose=0)
+>>> inputs, labels = next(iter(text_batches(encoder, ["so happy", "so sad"], np.array([0, 1]), num_classes=2)))
+>>> sorted(inputs), labels.numpy().tolist()
+(['padding_mask', 'segment_ids', 'token_ids'], [[1.0, 0.0], [0.0, 1.0]])
 """
 
 import numpy as np

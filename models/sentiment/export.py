@@ -1,13 +1,18 @@
 """Exports the trained sentiment model's word embeddings: row i is vocabulary word i.
 
-Example:
+Example (an untrained classifier, so no training here; tests/integration/training/test_sentiment.py
+exports a trained one):
 >>> import tempfile
->>> from models.sentiment.train import train
->>> from models.sentiment.model import Hyperparameters
->>> logdir = tempfile.mkdtemp()
->>> trained = train(epochs=1, logdir=logdir, params=Hyperparameters(vocab_size=2000), progress=False)
->>> export_words(trained, logdir=logdir).shape
-(2000, 16)
+>>> import numpy as np
+>>> from models.sentiment.model import Hyperparameters, build_classifier
+>>> from models.sentiment.train import TrainedSentiment
+>>> params = Hyperparameters(vocab_size=50, sequence_length=8)
+>>> trained = TrainedSentiment(
+...     vectorizer=None, classifier=build_classifier(params), vocabulary=["", "[UNK]", *(f"w{i}" for i in range(48))],
+...     counts=np.arange(50), validation_ids=np.arange(32).reshape(4, 8) % 50, history={}, test_accuracy=None,
+...     seconds_per_epoch=[], run_dir=None, is_chief=True)
+>>> export_words(trained, logdir=tempfile.mkdtemp()).shape
+(50, 16)
 
 Metadata columns: word ('' shown as [PAD]), count (in the training text),
 rank (1 = most frequent), sentiment (> 0: the word pulls a review towards

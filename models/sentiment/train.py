@@ -1,12 +1,11 @@
 """Trains the sentiment model on IMDb and writes its TensorBoard scalars and `.keras` file.
 
-Example:
->>> import tempfile
->>> from models.sentiment.train import train
+Example (the vocabulary counts the export shows; `train` itself runs in
+tests/integration/training/test_sentiment.py):
+>>> import pandas as pd
 >>> from models.sentiment.model import Hyperparameters
->>> trained = train(epochs=1, logdir=tempfile.mkdtemp(), params=Hyperparameters(vocab_size=2000), progress=False)
->>> trained.vocabulary[:2]
-['', '[UNK]']
+>>> token_counts(["", "[UNK]", "good", "bad"], Hyperparameters(), pd.Series(["Good, good film.", "bad"])).tolist()
+[0, 1, 2, 1]
 
 Everything lands in `logdir/<run>/` (`scalars/{train,validation}/` and `sentiment.keras`)
 only once training has finished: a failed or interrupted run leaves the logdir as it was.

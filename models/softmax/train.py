@@ -1,10 +1,10 @@
 """Trains the news classifier, logging scalars to `<run_dir>/scalars/` and saving `<run_dir>/news_classifier.keras`.
 
-Example:
->>> from models.softmax.data import load_news
->>> model, history = train_classifier(load_news(), run_dir="logdir/softmax", epochs=1)  # doctest: +SKIP
->>> history["val_accuracy"][-1]                                                           # doctest: +SKIP
-0.83
+Example (the batches `train_classifier` fits on; the training runs in tests/integration/training/test_softmax.py):
+>>> import pandas as pd
+>>> texts, labels = next(iter(batches(pd.Series(["stocks fell", "team won", "rain"]), pd.Series([2, 1, 0]), 2)))
+>>> texts.shape[0], labels.numpy().tolist()
+(2, [2, 1])
 
 The test split is the validation data: its accuracy is logged every epoch, and
 never used to pick a model.

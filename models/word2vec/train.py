@@ -1,9 +1,7 @@
 """Train word2vec on one artificial language, exporting a projector snapshot (and a PCA picture) per epoch.
 
-Example:
->>> import tempfile
->>> model = train("proximity", logdir=tempfile.mkdtemp(), num_sentences=50, epochs=1, verbose=0)
->>> word_vectors(model).shape
+Example (the model `train` fits, before training; tests/integration/training/test_word2vec.py trains it):
+>>> word_vectors(build_model(26, dim=16)).shape
 (26, 16)
 """
 
