@@ -43,36 +43,63 @@ def layer_outputs(model, layer, inputs, *, batch_size=256, progress=True, by_len
     Only one batch of activations is in flight at a time; the result is filled in
     place when N is known, so memory is the output matrix plus one batch.
     """
-    import keras
+    return LayerReader(model, layer)(inputs, batch_size=batch_size, progress=progress, by_length=by_length)
 
-    chain = _locate(model, layer) if isinstance(layer, str) else [model, layer]
-    target = chain[-1]
-    texts = isinstance(inputs, (list, tuple)) or (isinstance(inputs, np.ndarray) and inputs.dtype.kind in "OUS")
-    masked = _masked_varying_reader(model) if by_length and texts else None
-    reader = masked or (_string_reader(model) if keras.backend.backend() != "tensorflow" else None)
-    stages = _stages(chain, reader)
-    batches, total = _by_length(masked, inputs, batch_size) if masked else _batches(inputs, batch_size, reader)
-    out, chunks = None, []
-    with _ids_narrowing_quietly(reader):
-        for rows, values in tqdm(batches, total=total, desc=f"{target.name} outputs", unit="batch",
-                                 disable=not progress):
-            for stage in stages:  # one model per nesting level: a nested model's layers are not wired to the outer inputs
-                values = stage.predict_on_batch(values)
-            values = np.asarray(values, np.float32)
-            values = values.reshape(len(values), -1)
-            if rows is None:
-                chunks.append(values)
-                continue
-            if out is None:
-                out = np.empty((len(inputs), values.shape[1]), np.float32)
-            out[rows] = values
-    if total is None:
-        if not chunks:
-            raise ExportError("the dataset yielded no examples: nothing to export")
-        return np.concatenate(chunks)
-    if out is None:
-        raise ExportError("no inputs were given: nothing to export")
-    return out
+
+class LayerReader:
+    """`layer_outputs(model, layer, ...)` for many calls: the layer is found and its stage models built once.
+
+    A new stage model traces its predict function again, so rebuilding them per call cost a small masked text
+    model 0.069 s instead of 0.019 s per call of 1,024 texts (measured): a Beam worker keeps one reader for all
+    its batches (`exporter.pipeline.infer.LayerOutputsHandler`).
+
+    Example:
+    >>> import keras, numpy as np
+    >>> inputs = keras.Input((3,))
+    >>> model = keras.Model(inputs, keras.layers.Dense(4, name="hidden")(inputs))
+    >>> read = LayerReader(model, "hidden")
+    >>> [read(np.ones((n, 3)), progress=False).shape for n in (2, 5)]
+    [(2, 4), (5, 4)]
+    """
+
+    def __init__(self, model, layer):
+        self.model = model
+        self.chain = _locate(model, layer) if isinstance(layer, str) else [model, layer]
+        self._stages = {}  # id(the layer reading strings, or None) -> its stage models
+
+    def __call__(self, inputs, *, batch_size=256, progress=True, by_length=True):
+        """Float32 (N, D) outputs over `inputs`, in input order: see `layer_outputs`."""
+        import keras
+
+        model, target = self.model, self.chain[-1]
+        texts = isinstance(inputs, (list, tuple)) or (isinstance(inputs, np.ndarray) and inputs.dtype.kind in "OUS")
+        masked = _masked_varying_reader(model) if by_length and texts else None
+        reader = masked or (_string_reader(model) if keras.backend.backend() != "tensorflow" else None)
+        if id(reader) not in self._stages:
+            self._stages[id(reader)] = _stages(self.chain, reader)
+        stages = self._stages[id(reader)]
+        batches, total = _by_length(masked, inputs, batch_size) if masked else _batches(inputs, batch_size, reader)
+        out, chunks = None, []
+        with _ids_narrowing_quietly(reader):
+            for rows, values in tqdm(batches, total=total, desc=f"{target.name} outputs", unit="batch",
+                                     disable=not progress):
+                for stage in stages:  # one model per nesting level: a nested model's layers are not wired to the outer inputs
+                    values = stage.predict_on_batch(values)
+                values = np.asarray(values, np.float32)
+                values = values.reshape(len(values), -1)
+                if rows is None:
+                    chunks.append(values)
+                    continue
+                if out is None:
+                    out = np.empty((len(inputs), values.shape[1]), np.float32)
+                out[rows] = values
+        if total is None:
+            if not chunks:
+                raise ExportError("the dataset yielded no examples: nothing to export")
+            return np.concatenate(chunks)
+        if out is None:
+            raise ExportError("no inputs were given: nothing to export")
+        return out
 
 
 def find_layer(model, name):
