@@ -10,7 +10,7 @@ AG News: TF-IDF of words reduced to 64 dimensions by scikit-learn's
 TruncatedSVD, cached under ~/.cache/projector-export/benchmarks), labelled by their
 dataset; a synthetic 64-D Gaussian mixture when the data is absent.
 
-Measured in one run, machine load stated: t-SNE and UMAP of all rows, their 10-NN
+Measured in one run, machine load and openTSNE's FFT (`tsne_fft`) stated: t-SNE and UMAP of all rows, their 10-NN
 preservation, the peak resident memory; the same two with one shared neighbour graph
 (`make_layouts`) vs each on its own (`shared_neighbours_speedup`); three t-SNE
 perplexities (5, 30, 50) sharing one graph vs three separate runs, with the
@@ -32,6 +32,7 @@ import time
 import numpy as np
 
 from exporter.layouts import compute_layout, layout_quality, make_layouts
+from exporter.layouts.fft import fft_backend
 from exporter.table import EmbeddingTable
 
 SHARED = "/work/shared/data"
@@ -181,7 +182,8 @@ def main(argv=None):
 
     data = None if args.synthetic else real_embeddings(args.rows)
     vectors, labels, source = data or synthetic(args.rows)
-    print(f"{len(vectors):,} x {vectors.shape[1]} float32: {source}; load average {load_before[0]:.1f}", flush=True)
+    print(f"{len(vectors):,} x {vectors.shape[1]} float32: {source}; openTSNE's FFT: {fft_backend()}; "
+          f"load average {load_before[0]:.1f}", flush=True)
 
     figures = {}
     for method in ("tsne", "umap"):
@@ -208,7 +210,7 @@ def main(argv=None):
           "the kept cache", flush=True)
     load_after = os.getloadavg()
     print(json.dumps({
-        "rows": len(vectors), "dim": int(vectors.shape[1]), "data": source,
+        "rows": len(vectors), "dim": int(vectors.shape[1]), "data": source, "tsne_fft": fft_backend(),
         "tsne_s": round(figures["tsne"][0], 1), "umap_s": round(figures["umap"][0], 1),
         "tsne_knn_preservation": figures["tsne"][1]["knn_preservation"],
         "umap_knn_preservation": figures["umap"][1]["knn_preservation"],

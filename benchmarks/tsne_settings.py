@@ -17,6 +17,7 @@ import numpy as np
 
 from benchmarks.layouts import comparison_sample, real_embeddings, sklearn_tsne, synthetic, timed
 from exporter.layouts import compute_layout, layout_quality
+from exporter.layouts.fft import fft_backend
 
 #: name -> (exact neighbours, early-exaggeration iterations, iterations, descent threads, TSNEEmbedding options)
 SETTINGS = {
@@ -54,7 +55,8 @@ def main(argv=None):
     load_before = os.getloadavg()[0]
     vectors, _, source = real_embeddings(100_000) or synthetic(100_000)
     points = comparison_sample(vectors, args.sample)
-    print(f"{len(points):,} x {points.shape[1]}: {source}; load average {load_before:.1f}", flush=True)
+    print(f"{len(points):,} x {points.shape[1]}: {source}; openTSNE's FFT: {fft_backend()}; "
+          f"load average {load_before:.1f}", flush=True)
     rows = {}
     shipped, seconds = timed(compute_layout, points, "tsne", progress=False)
     rows["compute_layout (the shipped path)"] = (seconds, layout_quality(points, shipped)["knn_preservation"])
@@ -68,7 +70,7 @@ def main(argv=None):
     for name, (seconds, kept) in rows.items():
         print(f"{name:60s} {sklearn[0] / seconds:4.1f}x scikit-learn's speed, "
               f"{'equal or better' if kept >= sklearn[1] else 'fewer'} neighbours kept", flush=True)
-    print(json.dumps({"points": len(points), "data": source, "load_before": round(load_before, 2),
+    print(json.dumps({"points": len(points), "data": source, "tsne_fft": fft_backend(), "load_before": round(load_before, 2),
                       "load_after": round(os.getloadavg()[0], 2), "sklearn_s": round(sklearn[0], 1),
                       "sklearn_knn_preservation": sklearn[1],
                       "settings": {name: {"s": round(s, 1), "knn_preservation": k, "speedup": round(sklearn[0] / s, 2)}
