@@ -1,7 +1,9 @@
 """`activations MODEL.keras --runner local --workers 2` vs in-process: the same rows, order and layer outputs.
 
 The model is a small saved text model (TextVectorization -> Embedding -> pooled), as users
-train them; each worker loads it once from the .keras file.
+train them; each worker loads it once from the .keras file. The pipeline runs once, with -v:
+Beam's own log lines (the driver's and the workers') are shown; test_text checks that
+without -v there are none.
 """
 
 import os
@@ -35,16 +37,29 @@ def _activations(root, data, run, *extra):
     return job
 
 
-def test_same_rows_order_and_outputs_as_in_process(work):
+@pytest.fixture(scope="module")
+def beam(work):
+    return _activations(work, work / "in" / "part-*.csv", "beam", "--runner", "local", "--workers", 2, "-v")
+
+
+def test_same_rows_order_and_outputs_as_in_process(work, beam):
     _activations(work, work / "in" / "all.csv", "inprocess")
-    job = _activations(work, work / "in" / "part-*.csv", "beam", "--runner", "local", "--workers", 2)
-    assert job.left == []
+    assert beam.left == []
     assert [n for n in os.listdir(work) if "pipeline" in n] == []  # the temporary shards are gone
-    assert f"merged: {N_TEXTS} rows in id order" in job.stderr
+    assert f"merged: {N_TEXTS} rows in id order" in beam.stderr
     theirs = support.export_files(work / "logdir", "inprocess", "activations")
     ours = support.export_files(work / "logdir", "beam", "activations")
     assert ours["metadata.tsv"] == theirs["metadata.tsv"]
     assert support.min_cosine(support.vectors(ours, 12), support.vectors(theirs, 12)) >= 0.9999
+
+
+def test_verbose_shows_beams_own_log_lines_from_driver_and_workers(beam):
+    lines = beam.stderr.splitlines()
+    assert any(line.startswith("INFO:apache_beam.runners.portability.fn_api_runner.worker_handlers:starting control "
+                               "server") for line in lines), lines[:20]
+    harness = [line for line in lines if line.endswith("Python sdk harness starting.")]  # a worker's own stderr
+    assert len(harness) >= 2, lines[:20]  # both workers
+    assert f"merged: {N_TEXTS} rows in id order" in lines  # our progress lines too
 
 
 def test_a_layer_the_model_lacks_is_one_line_before_any_worker(work):
