@@ -174,16 +174,6 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def clean_run(tmp_path):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ExportWarning)
-        result = export_embeddings(np.arange(12, dtype=np.float32).reshape(3, 4), ["a", "b", "c"],
-                                   logdir=tmp_path / "logdir", run="r", name="emb")
-    assert validate_logdir(tmp_path / "logdir").findings == []
-    return result.run_dir
-
-
 @pytest.mark.parametrize("case,build,severity,words,filename,line", CASES, ids=[c[0] for c in CASES])
 def test_each_broken_rule_is_reported_with_file_line_and_fix(clean_run, case, build, severity, words, filename, line):
     build(clean_run)

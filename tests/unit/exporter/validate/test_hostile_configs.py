@@ -8,7 +8,7 @@ import zlib
 import pytest
 
 from exporter import validate_logdir
-from tests.unit.exporter.validate.test_broken_logdirs import EMB, clean_run, edit_config, standalone, write  # noqa: F401
+from tests.unit.exporter.validate.test_broken_logdirs import EMB, edit_config, standalone, write
 
 
 def _nested(run, file):
@@ -40,7 +40,7 @@ def _sprite_bomb(run):
     (standalone(lambda entry: entry.update(tensorPath=7)), "projector_config.json", "tensorPath of the wrong type"),
     (_sprite_bomb, "sprite.png", "decompression bomb"),
 ])
-def test_hostile_configs_are_one_error_finding(clean_run, build, file, words):  # noqa: F811
+def test_hostile_configs_are_one_error_finding(clean_run, build, file, words):
     build(clean_run)
     report = validate_logdir(os.path.dirname(clean_run))
     found = [f for f in report.findings if words in f.message]
