@@ -26,15 +26,18 @@ __all__ = ["export_model_tensor", "export_vector_file", "rows_kept"]
 
 
 def export_vector_file(path, *, metadata=None, logdir="logdir", run="default", name="embedding",
-                       unicode_errors="strict", drop_nonfinite=False, options=None):
-    """Exports a matrix file (.npy, TSV/CSV, word2vec binary or text, GloVe text) with its labels.
+                       unicode_errors="strict", drop_nonfinite=False, options=None, vector_column="vector"):
+    """Exports a matrix file (.npy, TSV/CSV, word2vec binary or text, GloVe text, Parquet shards) with its labels.
 
     Args:
       path: the vector file; the words of word2vec/GloVe files and labelled TSV are its labels.
+        A `.parquet` file or pattern (any Beam file system): shards merged in order, streaming
+        (`exporter.pipeline.merge`), the metadata in the columns besides `vector_column`.
       metadata: a labels file (.tsv, .csv or .txt) instead of the file's own words.
       logdir, run, name: where: `logdir/run`, tensor `name`.
       unicode_errors, drop_nonfinite: see `export_embeddings`.
       options: the `ExportOptions`.
+      vector_column: Parquet only: the column of vectors.
 
     Returns:
       The `Export`.
@@ -44,6 +47,9 @@ def export_vector_file(path, *, metadata=None, logdir="logdir", run="default", n
     from exporter.sources.limits import check_rows
 
     options = options or ExportOptions()
+    if path.lower().endswith(".parquet"):
+        return _export_parquet(path, metadata, logdir, run, name, unicode_errors, drop_nonfinite, options,
+                               vector_column)
     if word_vectors.is_word2vec_binary(path):
         vectors, labels = word_vectors.read_word_vectors(path, unicode_errors)
     else:
@@ -95,6 +101,20 @@ def export_model_tensor(path, *, tensor=None, include_state=False, vocab="auto",
     result = export_embeddings(matrix, _rows_of(labels, picked), logdir=logdir, run=run, name=name,
                                drop_nonfinite=drop_nonfinite, options=options)
     return result, None if chosen is None else chosen.source
+
+
+def _export_parquet(pattern, metadata, logdir, run, name, unicode_errors, drop_nonfinite, options, vector_column):
+    """Parquet shards merged in order, the matrix streamed through a file beside the logdir."""
+    from exporter.errors import ExportError
+    from exporter.export import export_table
+    from exporter.pipeline.merge import merge_shards, scratch_beside
+
+    if metadata:
+        raise ExportError("--metadata: Parquet shards carry their metadata in the columns besides the vectors")
+    with scratch_beside(logdir) as scratch:
+        table, _ = merge_shards(pattern, scratch=scratch, vector_column=vector_column, drop_nonfinite=drop_nonfinite,
+                                unicode_errors=unicode_errors)
+        return export_table(table, options, logdir=logdir, run=run, name=name)
 
 
 def rows_kept(num_points, options, drop_nonfinite=False):

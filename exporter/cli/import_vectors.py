@@ -27,23 +27,6 @@ def register(subparsers):
 def run(args):
     from exporter.export_file import export_vector_file
 
-    if args.vectors.lower().endswith(".parquet"):
-        return import_parquet(args)
     report(export_vector_file(args.vectors, metadata=args.metadata, logdir=args.logdir, run=args.run, name=args.name,
                               unicode_errors=args.unicode_errors, drop_nonfinite=args.drop_nonfinite,
-                              options=export_options(args)))
-
-
-def import_parquet(args):
-    """Parquet shards (a file or pattern) merged in order, the matrix streamed through a file beside the logdir."""
-    from exporter.errors import ExportError
-    from exporter.export import export_table
-    from exporter.pipeline.merge import merge_shards, scratch_beside
-
-    if args.metadata:
-        raise ExportError("--metadata: Parquet shards carry their metadata in the columns besides the vectors")
-    with scratch_beside(args.logdir) as scratch:
-        table, _ = merge_shards(args.vectors, scratch=scratch, vector_column=args.vector_column,
-                                drop_nonfinite=args.drop_nonfinite, unicode_errors=args.unicode_errors)
-        result = export_table(table, export_options(args), logdir=args.logdir, run=args.run, name=args.name)
-    report(result)
+                              options=export_options(args), vector_column=args.vector_column))
