@@ -7,7 +7,6 @@ or retry loop of ours: Beam's runner places and (where the runner does) retries 
 """
 
 import contextlib
-import dataclasses
 import os
 import re
 import sys
@@ -69,7 +68,6 @@ def extracted(shard_list, handler, *, names, extra_schema, runner, options, outp
         target = output or os.path.join(scratch, "shards")
         _check_no_shards(target)
         schema = shards.shard_schema(list(names.values()), extra=extra_schema)
-        handler = _sharing_cores(handler, runner, options)
         pipeline = beam.Pipeline(runner=runner, options=options)
         records = (pipeline
                    | "shards" >> beam.Create(shard_list)
@@ -90,18 +88,6 @@ def extracted(shard_list, handler, *, names, extra_schema, runner, options, outp
                               f"is missing or foreign: nothing was exported; check {target} and run again")
         _progress(f"merged: {merged} rows in id order")
         yield table
-
-
-def _sharing_cores(handler, runner, options):
-    """`handler` with `threads`: the local runner's workers share this machine's cores, cores // workers each
-    (see `exporter.pipeline.infer._threads`); elsewhere each worker's TensorFlow takes its own machine's cores."""
-    from apache_beam.options.pipeline_options import DirectOptions
-    from apache_beam.runners.portability.fn_api_runner import FnApiRunner
-
-    if not isinstance(runner, FnApiRunner):
-        return handler
-    workers = options.view_as(DirectOptions).direct_num_workers or 1
-    return dataclasses.replace(handler, threads=max(1, (os.cpu_count() or 1) // workers))
 
 
 def _run(pipeline):

@@ -17,23 +17,9 @@ from apache_beam.ml.inference.base import ModelHandler, PredictionResult
 #: settled at about 20 rows here, too few to sort: 2 workers spent 12 s of CPU per 1,000 mixed
 #: GoEmotions + IMDb texts each, 8.5 s with 1,024-row batches (measured, 2,000 texts; in-process ~5 s).
 BEAM_BATCH = 1024
-
-
-def _threads(threads):
-    """TensorFlow's thread pools in this worker process: `threads` threads each; None: TF's default.
-
-    N workers share the cores: TF's default (a pool per process over every core) oversubscribes them. With
-    2 workers on 2 cores, one thread (per op and for ops at once) each spent 7.9 s of CPU per 1,000 texts per worker instead of 8.5 s
-    (measured, same wall time on a busy machine). Must run before the process's first TensorFlow op.
-    """
-    if threads:
-        import tensorflow as tf
-
-        try:
-            tf.config.threading.set_intra_op_parallelism_threads(threads)
-            tf.config.threading.set_inter_op_parallelism_threads(threads)
-        except RuntimeError:  # TensorFlow already ran here (a runner executing in-process): keep its pools
-            pass
+# TensorFlow keeps its default thread pools in each worker: one intra/inter-op thread per worker (2 workers, 2 cores)
+# measured 7.9 vs 8.5 s of worker CPU per 1,000 texts once, but in 2 interleaved pairs of 2,000-text runs (load 2-6)
+# 41.2 / 43.1 CPU-s vs 43.0 / 40.3 with the defaults, wall 39.7 / 52.9 s vs 35.9 / 41.3 s: no gain shown.
 
 
 class _Handler(ModelHandler):
@@ -48,20 +34,17 @@ class _Handler(ModelHandler):
 class SentenceEncoderHandler(_Handler):
     """`SentenceEncoder.load(bert, max_length=...)`, applied as `projector-export text` applies it.
 
-    The extra metadata is {"tokens": word pieces of the text}, the column `text` adds. `threads`:
-    TensorFlow threads per op in each worker (see `_threads`).
+    The extra metadata is {"tokens": word pieces of the text}, the column `text` adds.
     """
 
     bert: str | None
     max_length: int | None
     batch_size: int
     text_column: str
-    threads: int | None = None
 
     def load_model(self):
         from exporter.sources.sentence_encoder import SentenceEncoder
 
-        _threads(self.threads)
         return SentenceEncoder.load(self.bert, max_length=self.max_length)
 
     def run_inference(self, batch, model, inference_args=None):
@@ -84,13 +67,11 @@ class LayerOutputsHandler(_Handler):
     text_column: str
     unsafe: bool = False
     custom_objects: tuple = ()
-    threads: int | None = None
 
     def load_model(self):
         from exporter.sources.activations import LayerReader
         from exporter.sources.keras_model import load_text_model
 
-        _threads(self.threads)
         model = load_text_model(self.model_path, unsafe=self.unsafe, custom_objects=self.custom_objects)
         return LayerReader(model, self.layer)
 
