@@ -156,7 +156,10 @@ def at_least(minimum, maximum=None):
     """An argparse `type` for whole numbers >= `minimum` (and <= `maximum`, if given)."""
 
     def parse(text):
-        value = int(text)
+        try:
+            value = int(text)
+        except ValueError:  # argparse would name the function: "invalid parse value"
+            raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
         if maximum is not None and value > maximum:

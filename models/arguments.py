@@ -35,7 +35,10 @@ def at_least(minimum):
     """An argparse `type` for whole numbers >= `minimum`."""
 
     def parse(text):
-        value = int(text)
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
         return value

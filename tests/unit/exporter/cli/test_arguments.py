@@ -98,3 +98,18 @@ def test_docs_name_only_options_the_commands_have():
         for flag in re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*[a-z0-9](?![\w-])", line)
     }
     assert {(name, flag) for name, flag in named if flag not in options | OTHER_OPTIONS | QUOTED_TYPOS} == set()
+
+
+def test_a_whole_number_option_given_text_says_it_wants_an_int(capsys):
+    # at_least's parser is a local function named "parse": argparse called its ValueError "invalid parse value".
+    checked = []
+    for program, command, parser in subcommands():
+        for action in parser._actions:
+            if callable(action.type) and action.type is not int and action.metavar == "N" and action.option_strings:
+                flag = action.option_strings[-1]
+                with pytest.raises(SystemExit):
+                    parser.parse_args([flag, "many"])
+                assert f"argument {'/'.join(action.option_strings)}: invalid int value: 'many'" in \
+                    capsys.readouterr().err, (program, command, flag)
+                checked.append(flag)
+    assert {"--max-points", "--neighbours", "--batch-size", "--epochs", "--vocab-size", "--workers"} <= set(checked)
