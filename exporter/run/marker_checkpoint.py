@@ -71,12 +71,5 @@ def remove_stale(run_dir, keep):
                 os.unlink(path)
 
 
-def remove_state(run_dir):
-    """Removes the state file and every checkpoint file of this tool (the run has no export left)."""
-    remove_stale(run_dir, keep=-1)
-    if os.path.lexists(os.path.join(run_dir, STATE_FILE)):
-        os.unlink(os.path.join(run_dir, STATE_FILE))
-
-
 def _prefix(run_dir, number):
     return os.path.join(run_dir, f"{MARKER_PREFIX}-{number}")
