@@ -88,7 +88,7 @@ def read_texts(path, *, text_column=None, label_column=None, words=False, unicod
 
     if not path:
         raise ExportError("no texts: give the file with --data PATH (.csv/.tsv with a header, or one text per line)")
-    frame = read_text_table(path, unicode_errors=unicode_errors)
+    frame = _read_rows(path, unicode_errors)
     is_table = path.endswith((".csv", ".tsv"))
     if is_table and not text_column:
         raise ExportError(f"{path}: say which column holds the texts with --text-column "
@@ -107,7 +107,13 @@ def read_texts(path, *, text_column=None, label_column=None, words=False, unicod
 
 def read_columns(path, columns, unicode_errors="strict"):
     """A DataFrame of the str `columns` of the table `path` (see `read_text_table`); no rows is an error."""
+    frame = _read_rows(path, unicode_errors)
+    return pd.DataFrame({name: column(frame, name, path) for name in columns})
+
+
+def _read_rows(path, unicode_errors):
     frame = read_text_table(path, unicode_errors=unicode_errors)
     if frame.empty:
-        raise ExportError(f"--data {path}: no rows")
-    return pd.DataFrame({name: column(frame, name, path) for name in columns})
+        raise ExportError(f"--data {path}: no rows: give a file with at least one text (below the header of a "
+                          ".csv/.tsv)")
+    return frame
