@@ -58,6 +58,8 @@ class SentenceEncoder:
         import keras_hub
 
         path = path or packaged_minilm_dir()
+        if os.sep in path and "://" not in path and not os.path.exists(path):  # a local path, not a preset name
+            raise ExportError(f"{path}: no such folder: {_BERT_FIX}")
         if os.path.isdir(path) and not os.path.exists(os.path.join(path, "metadata.json")):  # Hugging Face layout
             if not os.path.exists(os.path.join(path, "config.json")):
                 raise ExportError(f"{path}: neither a Hugging Face BERT folder (config.json) nor a keras-hub preset")
@@ -65,12 +67,8 @@ class SentenceEncoder:
                 vocabulary=_vocabulary_file(path), lowercase=_lowercase(path), strip_accents=True
             )
         else:
-            tokenizer = keras_hub.models.BertTokenizer.from_preset(path, strip_accents=True)
-        try:
-            backbone = keras_hub.models.BertBackbone.from_preset(path)
-        except (ValueError, KeyError, OSError) as error:
-            raise ExportError(f"{path}: cannot load a BERT from it ({str(error).splitlines()[0]})") from None
-        return cls(backbone, tokenizer, max_length or _max_length(path))
+            tokenizer = _from_preset(keras_hub.models.BertTokenizer, path, strip_accents=True)
+        return cls(_from_preset(keras_hub.models.BertBackbone, path), tokenizer, max_length or _max_length(path))
 
     @property
     def dim(self):
@@ -198,6 +196,18 @@ def _graph_tokenizer(tokenizer):
         return exact(tf.strings.lower(texts, encoding="utf-8") if lowercase else texts)
 
     return tokenize
+
+
+_BERT_FIX = "give a Hugging Face BERT folder (config.json, vocab.txt) or a keras-hub preset"
+
+
+def _from_preset(keras_hub_class, path, **kwargs):
+    """`keras_hub_class.from_preset(path, ...)`; what keras-hub cannot load is one line."""
+    try:
+        return keras_hub_class.from_preset(path, **kwargs)
+    except (ValueError, KeyError, OSError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ExportError(f"{path}: cannot load a BERT from it ({reason}): {_BERT_FIX}") from None
 
 
 def check_texts(texts):

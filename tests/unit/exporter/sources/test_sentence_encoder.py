@@ -137,3 +137,17 @@ def test_word_pieces_normalise_text_as_hugging_face_bert_does(encoder):
     assert pieces("dog\u00adpuppy") == pieces("dogpuppy") != pieces("dog puppy")
     assert pieces("happy\x00\u200d dog\tking\nqueen") == pieces("happy dog king queen")
     assert pieces("Naïve CAFÉ") == pieces("naive cafe")
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda tmp: tmp / "no" / "bert", "no such folder"),  # a mistyped --bert
+    (lambda tmp: (tmp / "metadata.json").write_text("{}") and tmp, "cannot load a BERT from it"),  # a broken preset
+])
+def test_a_bert_that_cannot_be_loaded_is_one_line(tmp_path, make, expected):
+    from exporter.sources.sentence_encoder import SentenceEncoder
+
+    path = str(make(tmp_path))
+    with pytest.raises(ExportError) as error:
+        SentenceEncoder.load(path)
+    assert str(error.value).startswith(f"{path}: {expected}") and "\n" not in str(error.value)
+    assert str(error.value).endswith("give a Hugging Face BERT folder (config.json, vocab.txt) or a keras-hub preset")
