@@ -37,11 +37,23 @@ def pipeline_options(runner, workers, extra_args):
     options = PipelineOptions(list(extra_args))
     _check_known(options, extra_args)
     if runner != LOCAL:
+        _check_runner(runner)
         return runner, PipelineOptions([*extra_args, "--runner", runner])
     from apache_beam.runners.portability.fn_api_runner import FnApiRunner
 
     local = PipelineOptions(list(extra_args), direct_num_workers=workers, direct_running_mode="multi_processing")
     return FnApiRunner(), local
+
+
+def _check_runner(name):
+    """A name Beam has no runner for is ours to say, before any work (Beam's own: a traceback from Pipeline())."""
+    from apache_beam.runners.runner import create_runner
+
+    try:
+        create_runner(name)  # constructs it: a runner does its work only once given a pipeline
+    except ValueError:
+        raise ExportError(f"--runner {name}: Beam has no such runner: use 'local' (this machine) or a Beam runner "
+                          "name (DataflowRunner, FlinkRunner, SparkRunner, PortableRunner, ...)") from None
 
 
 def _check_known(options, extra_args):
