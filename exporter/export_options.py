@@ -119,7 +119,7 @@ class ExportOptions:
           helps: {field: help text} for a command whose option means more (the `layout` command's seed).
         """
         defaults, helps = defaults or {}, helps or {}
-        for field in fields or _ARGUMENTS:
+        for field in _ARGUMENTS if fields is None else fields:
             flag, keywords = _ARGUMENTS[field]
             keywords = dict(keywords, dest=field)
             if field == "layouts":

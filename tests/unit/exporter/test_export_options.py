@@ -121,3 +121,15 @@ def test_every_option_with_a_flag_is_spelled_after_its_field_and_defaults_as_the
         spelled = "--" + field.replace("_", "-")
         assert flag == spelled or flag.startswith("--no-") and getattr(ExportOptions(), field) is True, (field, flag)
     assert ExportOptions.from_arguments(parser.parse_args([])) == ExportOptions()
+
+
+def test_add_arguments_adds_exactly_the_fields_named():
+    import argparse
+
+    def dests(fields):
+        parser = argparse.ArgumentParser()
+        ExportOptions.add_arguments(parser, fields)
+        return {action.dest for action in parser._actions} - {"help"}
+
+    assert dests([]) == set()
+    assert dests(["max_points", "seed"]) == {"max_points", "seed"}
